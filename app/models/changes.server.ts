@@ -1,0 +1,22 @@
+/** The change feed engine instances follow (see app/services/engine-sync.server.ts). */
+import type { Db } from "../db.server";
+import type { Applied, Tx } from "./types";
+
+export async function appendChanges(tx: Tx, shop: string, changes: Applied["changes"]) {
+  if (!changes.length) return;
+  await tx.changeEvent.createMany({ data: changes.map((c) => ({ shopId: shop, kind: c.kind, entityId: c.entityId })) });
+}
+
+export async function changesSince(db: Db, shop: string, afterId: number, limit = 5000) {
+  return db.changeEvent.findMany({ where: { shopId: shop, id: { gt: afterId } }, orderBy: { id: "asc" }, take: limit });
+}
+
+export async function latestChangeId(db: Db, shop: string): Promise<number> {
+  const last = await db.changeEvent.findFirst({ where: { shopId: shop }, orderBy: { id: "desc" }, select: { id: true } });
+  return last?.id ?? 0;
+}
+
+/** Followers need only recent history; older events are folded into any rebuild. */
+export async function pruneChanges(db: Db, olderThan: Date) {
+  return db.changeEvent.deleteMany({ where: { createdAt: { lt: olderThan } } });
+}

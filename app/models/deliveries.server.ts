@@ -1,0 +1,95 @@
+/**
+ * The webhook delivery table doubles as the durable ingest queue.
+ * enqueue() is the only write on the request path: one INSERT, committed before Shopify gets its 200.
+ * claim() hands a batch of due deliveries to a worker inside the worker's transaction; on
+ * PostgreSQL it locks them with SKIP LOCKED so several app instances share the queue without
+ * ever applying one delivery twice (the lock dies with a crashed instance's transaction).
+ */
+import { Prisma } from "@prisma/client";
+import { type Db, providerOf } from "../db.server";
+import type { Tx } from "./types";
+
+export interface NewDelivery {
+  webhookId: string;
+  shopId: string;
+  topic: string;
+  apiVersion: string | null;
+  sealedPayload: string;
+}
+
+/** Returns false when this webhook id was already received (a retry or duplicate). */
+export async function enqueue(db: Db, d: NewDelivery): Promise<boolean> {
+  try {
+    await db.webhookDelivery.create({
+      data: { webhookId: d.webhookId, shopId: d.shopId, topic: d.topic, apiVersion: d.apiVersion, payload: d.sealedPayload },
+      select: { seq: true },
+    });
+    return true;
+  } catch (e) {
+    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") return false;
+    throw e;
+  }
+}
+
+export interface ClaimedDelivery {
+  seq: number;
+  webhookId: string;
+  shopId: string;
+  topic: string;
+  payload: string | null;
+  attempts: number;
+}
+
+export async function claim(db: Db, tx: Tx, limit: number): Promise<ClaimedDelivery[]> {
+  const now = new Date();
+  if (providerOf(db) === "postgresql") {
+    const rows = await tx.$queryRaw<{ seq: number }[]>`
+      SELECT "seq" FROM "WebhookDelivery"
+      WHERE "status" = 'pending' AND "availableAt" <= ${now}
+      ORDER BY "seq" LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED`;
+    if (!rows.length) return [];
+    return tx.webhookDelivery.findMany({
+      where: { seq: { in: rows.map((r) => Number(r.seq)) } },
+      orderBy: { seq: "asc" },
+      select: { seq: true, webhookId: true, shopId: true, topic: true, payload: true, attempts: true },
+    });
+  }
+  // SQLite has a single writer: the enclosing write transaction already excludes other workers.
+  return tx.webhookDelivery.findMany({
+    where: { status: "pending", availableAt: { lte: now } },
+    orderBy: { seq: "asc" },
+    take: limit,
+    select: { seq: true, webhookId: true, shopId: true, topic: true, payload: true, attempts: true },
+  });
+}
+
+/** Applied (or deliberately ignored): the sealed body is dropped, only the outcome stays. */
+export async function markDone(tx: Tx, seq: number, outcome: string) {
+  await tx.webhookDelivery.updateMany({
+    where: { seq },
+    data: { status: outcome.startsWith("ignored") ? "ignored" : "processed", outcome: outcome.slice(0, 500), payload: null, processedAt: new Date() },
+  });
+}
+
+export const MAX_ATTEMPTS = 8;
+
+/** A server fault while applying: retry with backoff, give up (dead letter, logged) after MAX_ATTEMPTS. */
+export async function markFailed(tx: Tx, seq: number, attempts: number, error: string) {
+  const next = attempts + 1;
+  const dead = next >= MAX_ATTEMPTS;
+  await tx.webhookDelivery.updateMany({
+    where: { seq },
+    data: {
+      attempts: next,
+      status: dead ? "dead" : "pending",
+      outcome: `error: ${error}`.slice(0, 500),
+      availableAt: new Date(Date.now() + Math.min(60_000 * 2 ** next, 3_600_000)),
+    },
+  });
+  return dead;
+}
+
+export async function queueDepth(db: Db): Promise<number> {
+  return db.webhookDelivery.count({ where: { status: "pending" } });
+}

@@ -1,0 +1,121 @@
+/**
+ * Mandatory compliance topics: export, redact a customer, erase a shop.
+ * Redaction anonymizes orders (they are the merchant's sales record and feed anonymous
+ * co-purchase statistics) and deletes everything else that names the customer.
+ */
+import type { Tx } from "./types";
+import { parseJsonArray } from "./types";
+
+export async function isRedacted(tx: Tx, shop: string, hash: string): Promise<boolean> {
+  return (await tx.redaction.count({ where: { shopId: shop, customerHash: hash } })) > 0;
+}
+
+export async function redactCustomer(tx: Tx, shop: string, customerId: string, orderIds: string[], hash: string) {
+  const orders = await tx.order.findMany({
+    where: { shopId: shop, OR: [{ customerId }, { id: { in: orderIds } }] },
+    select: { id: true },
+  });
+  await tx.order.updateMany({
+    where: { shopId: shop, id: { in: orders.map((o) => o.id) } },
+    data: { customerId: null, provinceCode: null },
+  });
+  await tx.customer.deleteMany({ where: { shopId: shop, id: customerId } });
+  await tx.browsingEvent.deleteMany({ where: { shopId: shop, customerId } });
+  await tx.quizResponse.deleteMany({ where: { shopId: shop, customerId } });
+  await tx.dataRequest.deleteMany({ where: { shopId: shop, customerId } });
+  await tx.changeEvent.deleteMany({ where: { shopId: shop, kind: "customer", entityId: customerId } });
+  await tx.redaction.upsert({
+    where: { shopId_customerHash: { shopId: shop, customerHash: hash } },
+    create: { shopId: shop, customerHash: hash },
+    update: {},
+  });
+  return {
+    outcome: `customer redacted; ${orders.length} orders anonymized`,
+    changes: [
+      ...orders.map((o) => ({ kind: "order" as const, entityId: o.id })),
+      { kind: "customer_redacted" as const, entityId: hash },
+    ],
+  };
+}
+
+/** Everything Attune holds about one customer, as the merchant hands it to them. */
+export async function exportCustomerData(tx: Tx, shop: string, customerId: string, orderIds: string[]) {
+  const customer = await tx.customer.findUnique({ where: { shopId_id: { shopId: shop, id: customerId } } });
+  const orders = await tx.order.findMany({
+    where: { shopId: shop, deletedAt: null, OR: [{ customerId }, { id: { in: orderIds } }] },
+    orderBy: { shopifyCreatedAt: "asc" },
+  });
+  const lines = await tx.orderLine.findMany({ where: { shopId: shop, orderId: { in: orders.map((o) => o.id) } } });
+  const events = await tx.browsingEvent.findMany({ where: { shopId: shop, customerId }, orderBy: { createdAt: "asc" } });
+  const quiz = await tx.quizResponse.findMany({ where: { shopId: shop, customerId } });
+  return {
+    shop,
+    customerId,
+    generatedAt: new Date().toISOString(),
+    note: "Attune stores no names, email addresses, phone numbers or street addresses.",
+    profile: customer && {
+      state: customer.state,
+      countryCode: customer.countryCode,
+      provinceCode: customer.provinceCode,
+      tags: parseJsonArray(customer.tags),
+      birthday: customer.birthday,
+      personalizationOptOut: customer.personalizationOptOut,
+    },
+    orders: orders.map((o) => ({
+      id: o.id,
+      name: o.name,
+      createdAt: o.shopifyCreatedAt.toISOString(),
+      totalCents: o.totalCents,
+      currency: o.currency,
+      countryCode: o.countryCode,
+      trafficSource: o.trafficSource,
+      lines: lines
+        .filter((l) => l.orderId === o.id)
+        .map((l) => ({ productId: l.productId, title: l.title, quantity: l.quantity, refundedQuantity: l.refundedQuantity, priceCents: l.priceCents })),
+    })),
+    browsing: events.map((e) => ({ kind: e.kind, productId: e.productId, at: e.createdAt.toISOString() })),
+    quizAnswers: quiz.map((q) => ({ quizId: q.quizId, answers: JSON.parse(q.answers), at: q.createdAt.toISOString() })),
+  };
+}
+
+export async function recordDataRequest(tx: Tx, shop: string, customerId: string, requestId: string | null, orderIds: string[]) {
+  const data = await exportCustomerData(tx, shop, customerId, orderIds);
+  await tx.dataRequest.create({
+    data: { shopId: shop, customerId, requestId, completedAt: new Date(), export: JSON.stringify(data) },
+  });
+  return { outcome: `data export ready (${data.orders.length} orders)`, changes: [] };
+}
+
+export async function listDataRequests(tx: Tx, shop: string) {
+  return tx.dataRequest.findMany({ where: { shopId: shop }, orderBy: { requestedAt: "desc" }, select: { id: true, customerId: true, requestId: true, requestedAt: true, completedAt: true } });
+}
+
+export async function getDataRequest(tx: Tx, shop: string, id: string) {
+  return tx.dataRequest.findFirst({ where: { shopId: shop, id } });
+}
+
+/** shop/redact: every row the shop owns, in every table. */
+export async function deleteShopData(tx: Tx, shop: string) {
+  const where = { shopId: shop };
+  const counts = await Promise.all([
+    tx.orderLine.deleteMany({ where }),
+    tx.refundLine.deleteMany({ where }),
+    tx.refund.deleteMany({ where }),
+    tx.order.deleteMany({ where }),
+    tx.variant.deleteMany({ where }),
+    tx.product.deleteMany({ where }),
+    tx.customer.deleteMany({ where }),
+    tx.changeEvent.deleteMany({ where }),
+    tx.redaction.deleteMany({ where }),
+    tx.dataRequest.deleteMany({ where }),
+    tx.backfillJob.deleteMany({ where }),
+    tx.segment.deleteMany({ where }),
+    tx.rule.deleteMany({ where }),
+    tx.browsingEvent.deleteMany({ where }),
+    tx.quizResponse.deleteMany({ where }),
+    tx.webhookDelivery.deleteMany({ where }),
+    tx.session.deleteMany({ where: { shop } }),
+    tx.shop.deleteMany({ where: { id: shop } }),
+  ]);
+  return { outcome: `shop erased (${counts.reduce((s, c) => s + c.count, 0)} rows)`, changes: [] };
+}

@@ -1,0 +1,41 @@
+import type { Db } from "../db.server";
+import type { Tx } from "./types";
+
+const known = new WeakMap<object, Set<string>>();
+
+/** Creates the shop on first sight (webhooks may arrive before or without an admin session). */
+export async function ensureShop(db: Db, shop: string): Promise<void> {
+  let seen = known.get(db);
+  if (!seen) known.set(db, (seen = new Set()));
+  if (seen.has(shop)) return;
+  await db.shop.upsert({ where: { id: shop }, create: { id: shop }, update: {} });
+  seen.add(shop);
+}
+
+/** Forget the cache entry (after shop/redact deleted the row). */
+export function forgetShop(db: Db, shop: string): void {
+  known.get(db)?.delete(shop);
+}
+
+export async function markInstalled(tx: Tx, shop: string, scopes: string | null) {
+  await tx.shop.upsert({
+    where: { id: shop },
+    create: { id: shop, scopes },
+    update: { uninstalledAt: null, ...(scopes ? { scopes } : {}) },
+  });
+}
+
+export async function markUninstalled(tx: Tx, shop: string) {
+  await tx.session.deleteMany({ where: { shop } });
+  await tx.shop.updateMany({ where: { id: shop }, data: { uninstalledAt: new Date() } });
+}
+
+export async function updateScopes(tx: Tx, shop: string, scopes: string[]) {
+  const scope = scopes.join(",");
+  await tx.shop.updateMany({ where: { id: shop }, data: { scopes: scope } });
+  await tx.session.updateMany({ where: { shop }, data: { scope } });
+}
+
+export async function getShop(tx: Tx, shop: string) {
+  return tx.shop.findUnique({ where: { id: shop } });
+}

@@ -1,0 +1,41 @@
+import "@shopify/shopify-app-remix/adapters/node";
+import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import { db } from "./db.server";
+import { env } from "./utils/env.server";
+import { ADMIN_API_VERSION } from "./shopify/api-version";
+import { onInstalled } from "./services/install.server";
+
+const config = env();
+const apiVersion = ApiVersion.October26;
+if (apiVersion !== ADMIN_API_VERSION) throw new Error("ApiVersion and ADMIN_API_VERSION disagree");
+
+const shopify = shopifyApp({
+  apiKey: config.SHOPIFY_API_KEY,
+  apiSecretKey: config.SHOPIFY_API_SECRET,
+  apiVersion,
+  scopes: config.SCOPES.split(","),
+  appUrl: config.SHOPIFY_APP_URL,
+  authPathPrefix: "/auth",
+  sessionStorage: new PrismaSessionStorage(db()),
+  distribution: AppDistribution.AppStore,
+  // Expiring offline tokens stay off for now: the library refreshes them inside webhook verification,
+  // which would make ingest depend on a network call to Shopify (see docs/architecture.md).
+  future: { unstable_newEmbeddedAuthStrategy: true },
+  hooks: {
+    // Runs after install and every re-auth: make sure the shop exists and its history is (being) loaded.
+    afterAuth: async ({ session }) => {
+      await onInstalled(session.shop, session.accessToken ?? "", session.scope ?? null);
+    },
+  },
+  ...(config.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [config.SHOP_CUSTOM_DOMAIN] } : {}),
+});
+
+export default shopify;
+export { apiVersion };
+export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
+export const authenticate = shopify.authenticate;
+export const unauthenticated = shopify.unauthenticated;
+export const login = shopify.login;
+export const registerWebhooks = shopify.registerWebhooks;
+export const sessionStorage = shopify.sessionStorage;

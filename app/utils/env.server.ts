@@ -1,0 +1,46 @@
+/**
+ * Configuration, parsed once at start-up. A missing or malformed variable stops the app with a
+ * message that names it, instead of failing later inside a request.
+ */
+import { z } from "zod";
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  SHOPIFY_API_KEY: z.string().min(1, "SHOPIFY_API_KEY is required (the app's client id from the Partner Dashboard)"),
+  SHOPIFY_API_SECRET: z.string().min(1, "SHOPIFY_API_SECRET is required (it verifies webhook and app proxy signatures)"),
+  SHOPIFY_APP_URL: z.url("SHOPIFY_APP_URL must be the app's public https URL"),
+  SCOPES: z.string().default("read_products,read_customers,read_orders,write_discounts"),
+  DATABASE_URL: z
+    .string()
+    .default("file:./prisma/dev.sqlite")
+    .refine((u) => u.startsWith("file:") || /^postgres(ql)?:\/\//.test(u), "DATABASE_URL must be file:<path> (SQLite) or postgresql://..."),
+  PORT: z.coerce.number().int().positive().default(3000),
+  SHOP_CUSTOM_DOMAIN: z.string().optional(),
+  /** Local Shopify simulator: only ever set explicitly (npm run demo, tests); refused in production. */
+  ATTUNE_SIMULATOR: z.enum(["0", "1"]).default("0"),
+  /** Where Admin API calls go while the simulator is on (never used otherwise). */
+  ATTUNE_ADMIN_ORIGIN: z.url().optional(),
+  /** Run the ingest worker inside the web process (default) or only in dedicated workers. */
+  ATTUNE_INLINE_WORKER: z.enum(["0", "1"]).default("1"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Attune cannot start: invalid configuration\n${lines.join("\n")}`);
+  }
+  const env = result.data;
+  if (env.ATTUNE_SIMULATOR === "1" && env.NODE_ENV === "production") {
+    throw new Error("Attune cannot start: ATTUNE_SIMULATOR=1 is refused with NODE_ENV=production");
+  }
+  return env;
+}
+
+let cached: Env | undefined;
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
