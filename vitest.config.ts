@@ -13,6 +13,8 @@ export default defineConfig({
     exclude: ["node_modules", "build", "tests/e2e/**"],
     setupFiles: ["tests/setup/env.ts"],
     pool: "forks",
+    // The tester loads extension entry points (.tsx) through vite only when it is inlined.
+    server: { deps: { inline: ["@shopify/ui-extensions-tester"] } },
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 
 export type Db = PrismaClient;
 export type DbProvider = "sqlite" | "postgresql";
@@ -18,9 +19,34 @@ export function providerOf(db: Db): DbProvider {
   return providers.get(db) ?? "sqlite";
 }
 
+/**
+ * SQLite connection tuning, applied as the connection opens (before any query can start a
+ * transaction, where these pragmas are refused): WAL lets readers proceed during writes, and
+ * synchronous=NORMAL makes commits cheap while staying durable across process crashes.
+ */
+class TunedSqlite implements SqlMigrationAwareDriverAdapterFactory {
+  readonly provider = "sqlite" as const;
+  readonly adapterName: string;
+  readonly #inner: PrismaBetterSQLite3;
+  constructor(url: string) {
+    this.#inner = new PrismaBetterSQLite3({ url, timeout: 10_000 });
+    this.adapterName = this.#inner.adapterName;
+  }
+  async connect() {
+    const conn = await this.#inner.connect();
+    for (const sql of ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"]) {
+      await conn.queryRaw({ sql, args: [], argTypes: [] });
+    }
+    return conn;
+  }
+  connectToShadowDb() {
+    return this.#inner.connectToShadowDb();
+  }
+}
+
 export function createDb(url: string): Db {
   if (url.startsWith("file:")) {
-    const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: 10_000 }) });
+    const db = new PrismaClient({ adapter: new TunedSqlite(url) });
     providers.set(db, "sqlite");
     return db;
   }
@@ -31,12 +57,9 @@ export function createDb(url: string): Db {
   return db;
 }
 
-/** SQLite tuning: WAL lets readers proceed during writes; NORMAL sync is durable across process crashes. */
+/** Opens the connection now (fails fast on a bad URL) instead of on the first query. */
 export async function prepareDb(db: Db): Promise<void> {
-  if (providerOf(db) !== "sqlite") return;
-  await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
-  await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
-  await db.$queryRawUnsafe("PRAGMA busy_timeout = 10000");
+  await db.$connect();
 }
 
 declare global {
@@ -52,7 +75,6 @@ export function db(): Db {
   if (!client) {
     client = createDb(url);
     global.__attuneDbs.set(url, client);
-    void prepareDb(client);
   }
   return client;
 }

@@ -39,8 +39,8 @@ const customerBody = z
   })
   .passthrough();
 
-export const customerPayload = customerBody.transform(
-  (c): CustomerRecord => ({
+function customerRecord(c: z.infer<typeof customerBody>): CustomerRecord {
+  return {
     id: c.id,
     state: c.state ?? "enabled",
     countryCode: c.default_address?.country_code ?? null,
@@ -48,8 +48,10 @@ export const customerPayload = customerBody.transform(
     tags: splitTags(c.tags),
     createdAt: c.created_at,
     updatedAt: c.updated_at,
-  }),
-);
+  };
+}
+
+export const customerPayload = customerBody.transform(customerRecord);
 
 const variant = z
   .object({
@@ -170,7 +172,7 @@ export const orderPayload = z
   .passthrough()
   .transform((o): OrderRecord => {
     const addr = o.shipping_address ?? o.billing_address;
-    const customer = o.customer ? customerPayload.parse(o.customer) : null;
+    const customer = o.customer ? customerRecord(o.customer) : null;
     return {
       id: o.id,
       name: o.name ?? "",

@@ -5,7 +5,6 @@
  * PostgreSQL it locks them with SKIP LOCKED so several app instances share the queue without
  * ever applying one delivery twice (the lock dies with a crashed instance's transaction).
  */
-import { Prisma } from "@prisma/client";
 import { type Db, providerOf } from "../db.server";
 import type { Tx } from "./types";
 
@@ -26,7 +25,8 @@ export async function enqueue(db: Db, d: NewDelivery): Promise<boolean> {
     });
     return true;
   } catch (e) {
-    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") return false;
+    // Checked by code, not class: the SQLite and PostgreSQL clients each have their own error classes.
+    if ((e as { code?: string }).code === "P2002") return false;
     throw e;
   }
 }

@@ -1,3 +1,4 @@
+import { jsonResponse } from "../utils/http.server";
 import { db, providerOf } from "~/db.server";
 import { queueDepth } from "~/models/deliveries.server";
 
@@ -8,11 +9,11 @@ export const loader = async () => {
     const database = db();
     await database.$queryRawUnsafe("SELECT 1");
     const pending = await queueDepth(database);
-    return Response.json(
+    return jsonResponse(
       { status: "ok", database: { status: "ok", provider: providerOf(database), latencyMs: Math.round(performance.now() - started) }, queue: { pending } },
       { headers: { "Cache-Control": "no-store" } },
     );
   } catch (e) {
-    return Response.json({ status: "error", database: { status: "error", error: (e as Error).message } }, { status: 503, headers: { "Cache-Control": "no-store" } });
+    return jsonResponse({ status: "error", database: { status: "error", error: (e as Error).message } }, { status: 503, headers: { "Cache-Control": "no-store" } });
   }
 };

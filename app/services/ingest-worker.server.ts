@@ -108,6 +108,7 @@ export function startWorker(opts: WorkerOptions & { pollMs?: number }) {
       }
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, pollMs);
+        t.unref();
         wake = () => {
           clearTimeout(t);
           resolve();

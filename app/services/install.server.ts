@@ -1,7 +1,10 @@
-/** After OAuth: record the shop. The backfill of its history is started by app/services/backfill.server.ts. */
+/** After OAuth: record the shop and start loading its history (app/services/backfill.server.ts). */
 import { db } from "../db.server";
 import { markInstalled } from "../models/shop.server";
+import { startBackfill } from "./backfill.server";
 
-export async function onInstalled(shop: string, _accessToken: string, scopes: string | null) {
+export async function onInstalled(shop: string, accessToken: string, scopes: string | null) {
   await markInstalled(db(), shop, scopes);
+  // Background: never delays the OAuth redirect. A finished backfill is not repeated on re-auth.
+  if (accessToken) void startBackfill(shop, accessToken);
 }

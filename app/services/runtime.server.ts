@@ -5,6 +5,8 @@
  */
 import { db } from "../db.server";
 import { env } from "../utils/env.server";
+import { log } from "../utils/log.server";
+import { resumeBackfills } from "./backfill.server";
 import { startWorker } from "./ingest-worker.server";
 
 type Listener = (shops: Set<string>) => void;
@@ -22,6 +24,8 @@ export function ensureRuntime() {
     secret: env().SHOPIFY_API_SECRET,
     onApplied: (shops) => listeners.forEach((l) => l(shops)),
   });
+  // Backfills interrupted by a restart (or seeded as pending) continue in the background.
+  resumeBackfills().catch((e) => log.error("backfill resume failed", { error: (e as Error).message }));
 }
 
 export function notifyWorker() {

@@ -6,6 +6,7 @@
  * - otherwise the sealed body is committed to the queue, then 200. A crash after that loses nothing:
  *   the worker applies pending deliveries on restart.
  */
+import { jsonResponse } from "../utils/http.server";
 import { z } from "zod";
 import { db } from "../db.server";
 import { TOPICS, type Topic, describeZodError, topicFromHeader } from "../ingest/webhook-payloads";
@@ -20,7 +21,7 @@ import { notifyWorker } from "./runtime.server";
 
 function reject(status: number, reason: string, fields: Record<string, unknown>) {
   log.warn("webhook rejected", { status, reason, ...fields });
-  return Response.json({ error: reason }, { status });
+  return jsonResponse({ error: reason }, { status });
 }
 
 export async function receiveWebhook(request: Request, expected: Topic): Promise<Response> {

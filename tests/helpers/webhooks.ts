@@ -2,9 +2,10 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { webhookHeaders } from "../../scripts/simulator/sign";
 
-const FIXTURES = path.join(__dirname, "..", "fixtures", "webhooks");
+const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures", "webhooks");
 export const SECRET = () => process.env.SHOPIFY_API_SECRET!;
 
 /** Parse keeping ids above 2^53 exact (as raw JSON), so a mutated fixture re-serializes exactly. */

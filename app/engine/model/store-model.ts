@@ -1,0 +1,301 @@
+import type {
+  CatalogProduct,
+  CustomerFact,
+  Id,
+  OrderFact,
+  Recommendation,
+  RecommendRequest,
+  Recommender,
+  StoreView,
+} from "../types";
+import { recommend } from "../recs/recommend";
+import { DEFAULT_PICKS, type PicksParams } from "../recs/params";
+import { Interner } from "./interner";
+import { ItemStats, type StatsOptions } from "./item-stats";
+import { compareRecords, insertSorted, itemOrderCounts, toRecord, type OrderRecord } from "./order-record";
+import { decodeSnapshot, encodeSnapshot } from "./snapshot";
+
+export interface ModelOptions extends Partial<StatsOptions> {
+  /** picked_for_you hyper-parameters (defaults chosen on a validation split, see docs). */
+  picks?: Partial<PicksParams>;
+}
+
+export interface StoreData {
+  products: CatalogProduct[];
+  customers: CustomerFact[];
+  orders: OrderFact[];
+}
+
+const DEFAULT_STATS: StatsOptions = {
+  trendingHalfLifeDays: 14,
+  neighbourStaleness: 0.05,
+  maxBasketForPairs: 64,
+  maxBuyerItemsForPairs: 400,
+};
+
+/**
+ * One shop's data in memory, with the aggregates every strategy reads, kept exact under
+ * out-of-order, duplicated and revised webhook deliveries. External ids are interned to ints once;
+ * everything hot is indexed by those ints.
+ */
+export class StoreModel implements StoreView, Recommender {
+  readonly statsOptions: StatsOptions;
+  readonly picks: PicksParams;
+  readonly stats: ItemStats;
+  private productIds = new Interner();
+  private productFacts: (CatalogProduct | undefined)[] = [];
+  private customerIds = new Interner();
+  private customerFacts: (CustomerFact | undefined)[] = [];
+  private customerOrders: (OrderRecord[] | undefined)[] = [];
+  private orderRecords = new Map<Id, OrderRecord>();
+  private catalogVersion = 0;
+  private derived = new Map<string, { version: number; value: unknown }>();
+  private perItem = new Map<string, { stamp: number; base: number; value: unknown }>();
+
+  constructor(opts: ModelOptions = {}) {
+    const { picks, ...stats } = opts;
+    this.statsOptions = { ...DEFAULT_STATS, ...stripUndefined(stats) };
+    this.picks = { ...DEFAULT_PICKS, ...stripUndefined(picks ?? {}) };
+    this.stats = new ItemStats(this.statsOptions);
+  }
+
+  static build(data: StoreData, opts: ModelOptions = {}): StoreModel {
+    const m = new StoreModel(opts);
+    for (const p of data.products) m.setProduct(p);
+    for (const c of data.customers) m.customerFacts[m.customerIds.intern(c.id)] = c;
+    // Duplicate ids in the input: the later one wins, as it would through upsertOrder.
+    const latest = new Map<Id, OrderFact>();
+    for (const o of data.orders) latest.set(o.id, o);
+    let maxAt = -Infinity;
+    for (const o of latest.values()) if (!o.cancelled && o.createdAt > maxAt) maxAt = o.createdAt;
+    if (Number.isFinite(maxAt)) m.stats.trendRef = maxAt;
+    const records: OrderRecord[] = [];
+    for (const o of latest.values()) {
+      const rec = m.makeRecord(o);
+      m.orderRecords.set(o.id, rec);
+      records.push(rec);
+      if (rec.customer >= 0) (m.customerOrders[rec.customer] ??= []).push(rec);
+    }
+    // A guest order is its own buyer; a customer is one buyer across all their orders.
+    const buyers: Map<number, number>[] = [];
+    for (const rec of records) if (rec.customer < 0 && rec.items.length) buyers.push(itemOrderCounts([rec]));
+    for (const list of m.customerOrders) {
+      if (!list) continue;
+      list.sort(compareRecords);
+      buyers.push(itemOrderCounts(list));
+    }
+    m.stats.bulkLoad(records, buyers, m.productIds.capacity);
+    return m;
+  }
+
+  static restore(snapshot: Uint8Array, opts: ModelOptions = {}): StoreModel {
+    return decodeSnapshot(snapshot, opts);
+  }
+
+  snapshot(): Uint8Array {
+    return encodeSnapshot(this);
+  }
+
+  // ---- catalog and customers ----
+
+  upsertProduct(p: CatalogProduct): void {
+    this.setProduct(p);
+  }
+
+  removeProduct(id: Id): void {
+    const i = this.productIds.find(id);
+    if (i < 0 || !this.productFacts[i]) return;
+    // Statistics stay: past orders still happened, and a re-created product id picks them up again.
+    this.productFacts[i] = undefined;
+    this.catalogVersion++;
+  }
+
+  upsertCustomer(c: CustomerFact): void {
+    this.customerFacts[this.customerIds.intern(c.id)] = c;
+  }
+
+  /**
+   * GDPR redaction: the customer's facts and id are forgotten, and their orders turn into anonymous
+   * guest orders: shop-wide popularity keeps them, nothing links them to a person any more.
+   */
+  removeCustomer(id: Id): void {
+    const ci = this.customerIds.find(id);
+    if (ci < 0) return;
+    const list = this.customerOrders[ci] ?? [];
+    for (const rec of [...list]) {
+      this.retract(rec);
+      this.apply({ ...rec.fact, customerId: null });
+    }
+    this.customerOrders[ci] = undefined;
+    this.customerFacts[ci] = undefined;
+    this.customerIds.forget(id);
+  }
+
+  // ---- orders ----
+
+  /** Idempotent: a newer version of an order (refund, cancellation, edit) replaces the old one. */
+  upsertOrder(o: OrderFact): void {
+    const old = this.orderRecords.get(o.id);
+    if (old) this.retract(old);
+    this.apply(o);
+  }
+
+  removeOrder(id: Id): void {
+    const old = this.orderRecords.get(id);
+    if (old) this.retract(old);
+  }
+
+  // ---- StoreView ----
+
+  product(id: Id): CatalogProduct | undefined {
+    const i = this.productIds.find(id);
+    return i < 0 ? undefined : this.productFacts[i];
+  }
+
+  *products(): Iterable<CatalogProduct> {
+    for (const p of this.productFacts) if (p) yield p;
+  }
+
+  customer(id: Id): CustomerFact | undefined {
+    const i = this.customerIds.find(id);
+    return i < 0 ? undefined : this.customerFacts[i];
+  }
+
+  ordersOf(customerId: Id): readonly OrderFact[] {
+    return this.historyOf(customerId)
+      .filter((r) => !r.fact.cancelled)
+      .map((r) => r.fact);
+  }
+
+  recommend(req: RecommendRequest): Recommendation[] {
+    return recommend(this, req);
+  }
+
+  // ---- read access for the strategies (int-indexed) ----
+
+  productIndex(id: Id): number {
+    return this.productIds.find(id);
+  }
+
+  productAt(i: number): CatalogProduct | undefined {
+    return this.productFacts[i];
+  }
+
+  get productCapacity(): number {
+    return this.productIds.capacity;
+  }
+
+  /** The customer's order records, oldest first (including cancelled ones, which have no items). */
+  historyOf(customerId: Id | null | undefined): readonly OrderRecord[] {
+    if (customerId == null) return [];
+    const ci = this.customerIds.find(customerId);
+    return ci < 0 ? [] : (this.customerOrders[ci] ?? []);
+  }
+
+  get orderCount(): number {
+    return this.orderRecords.size;
+  }
+
+  /**
+   * A value derived from the catalog (or from the statistics), recomputed only when its inputs
+   * changed since the last call.
+   */
+  cached<T>(key: string, dependsOnOrders: boolean, compute: () => T): T {
+    const version = dependsOnOrders ? this.catalogVersion * 1e9 + this.stats.version : this.catalogVersion;
+    const hit = this.derived.get(key);
+    if (hit && hit.version === version) return hit.value as T;
+    const value = compute();
+    this.derived.set(key, { version, value });
+    return value;
+  }
+
+  /** A value derived from item i's statistics (its neighbour list), refreshed per neighbourStaleness. */
+  cachedForItem<T>(key: string, i: number, compute: () => T): T {
+    const st = this.stats;
+    const changes = st.changes[i] ?? 0;
+    const hit = this.perItem.get(key);
+    if (hit && changes - hit.stamp <= this.statsOptions.neighbourStaleness * hit.base) return hit.value as T;
+    const value = compute();
+    this.perItem.set(key, { stamp: changes, base: Math.max(st.basketsWith[i] ?? 0, st.buyers[i] ?? 0), value });
+    return value;
+  }
+
+  // ---- internals shared with the snapshot codec ----
+
+  /** @internal */
+  exportState() {
+    return {
+      productIds: this.productIds,
+      productFacts: this.productFacts,
+      customerIds: this.customerIds,
+      customerFacts: this.customerFacts,
+      customerOrders: this.customerOrders,
+      orderRecords: this.orderRecords,
+    };
+  }
+
+  /** @internal Rebuilds the per-customer lists from restored records (statistics come from the snapshot). */
+  importState(s: ReturnType<StoreModel["exportState"]>): void {
+    this.productIds = s.productIds;
+    this.productFacts = s.productFacts;
+    this.customerIds = s.customerIds;
+    this.customerFacts = s.customerFacts;
+    this.customerOrders = s.customerOrders;
+    this.orderRecords = s.orderRecords;
+    this.catalogVersion++;
+  }
+
+  /** @internal */
+  makeRecord(o: OrderFact): OrderRecord {
+    const customer = o.customerId == null ? -1 : this.customerIds.intern(o.customerId);
+    return toRecord(o, customer, (id) => this.productIds.intern(id));
+  }
+
+  private setProduct(p: CatalogProduct): void {
+    const i = this.productIds.intern(p.id);
+    this.productFacts[i] = p;
+    this.stats.ensure(this.productIds.capacity);
+    this.catalogVersion++;
+  }
+
+  private apply(o: OrderFact): void {
+    const rec = this.makeRecord(o);
+    this.stats.ensure(this.productIds.capacity);
+    this.orderRecords.set(o.id, rec);
+    this.stats.basket(rec, 1);
+    if (rec.customer < 0) {
+      if (rec.items.length) this.stats.buyer(new Map(), itemOrderCounts([rec]));
+      return;
+    }
+    const list = (this.customerOrders[rec.customer] ??= []);
+    if (rec.items.length) {
+      const before = itemOrderCounts(list);
+      const after = new Map(before);
+      for (const i of rec.items) after.set(i, (after.get(i) ?? 0) + 1);
+      this.stats.buyer(before, after);
+    }
+    insertSorted(list, rec);
+  }
+
+  private retract(rec: OrderRecord): void {
+    this.orderRecords.delete(rec.fact.id);
+    this.stats.basket(rec, -1);
+    if (rec.customer < 0) {
+      if (rec.items.length) this.stats.buyer(itemOrderCounts([rec]), new Map());
+      return;
+    }
+    const list = this.customerOrders[rec.customer] ?? [];
+    const at = list.indexOf(rec);
+    if (at >= 0) list.splice(at, 1);
+    if (rec.items.length) {
+      const after = itemOrderCounts(list);
+      const before = new Map(after);
+      for (const i of rec.items) before.set(i, (before.get(i) ?? 0) + 1);
+      this.stats.buyer(before, after);
+    }
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,195 @@
+import type { StoreModel } from "../model/store-model";
+
+/** An item's neighbours, best first, as parallel typed arrays (cheap to iterate on the hot path). */
+export interface Neighbours {
+  ids: Int32Array;
+  scores: Float64Array;
+}
+
+const NONE: Neighbours = { ids: new Int32Array(0), scores: new Float64Array(0) };
+import { ASSOCIATION } from "./params";
+import { titleOf, type Candidate, type RecsContext } from "./context";
+
+/**
+ * Co-purchase partners of item i scored as shrunk confidence times how much the pairing beats
+ * chance: conf = co / (n_i + prior) says "how often does an order with i also hold j", and
+ * (1 - 1/lift)^e, lift = co * N / (n_i * n_j), is 0 for a partner that is in every basket anyway
+ * (bags, milk) and tends to 1 for a specific complement. Raw co-counts would recommend the
+ * best-seller next to everything.
+ */
+export function boughtTogetherOf(model: StoreModel, i: number): Neighbours {
+  return model.cachedForItem(`bt:${i}`, i, () => {
+    const st = model.stats;
+    const co = st.coBasket[i];
+    const ni = st.basketsWith[i];
+    if (!co || ni <= 0) return NONE;
+    const N = Math.max(1, st.totalBaskets);
+    const sel = new TopSelector(ASSOCIATION.keep);
+    const { minSupport, confidencePrior, liftExponent } = ASSOCIATION;
+    co.forEach((j, c) => {
+      if (c < minSupport) return;
+      const lift = (c * N) / (ni * Math.max(1, st.basketsWith[j]));
+      if (lift <= 1) return;
+      sel.offer(j, (c / (ni + confidencePrior)) * Math.pow(1 - 1 / lift, liftExponent));
+    });
+    return sel.result();
+  });
+}
+
+/**
+ * Item-to-item cosine over buyers: |B_i ∩ B_j| / sqrt(|B_i| |B_j|), where a buyer is a customer (or a
+ * guest order), so it captures "people who bought i later also bought j", not only same-basket pairs.
+ */
+export function alsoBoughtOf(model: StoreModel, i: number, keep = ASSOCIATION.keep): Neighbours {
+  return model.cachedForItem(`ab:${i}:${keep}`, i, () => {
+    const st = model.stats;
+    const co = st.coBuyer[i];
+    const bi = st.buyers[i];
+    if (!co || bi <= 0) return NONE;
+    const sel = new TopSelector(keep);
+    co.forEach((j, c) => {
+      if (c > 0) sel.offer(j, c / Math.sqrt(bi * Math.max(1, st.buyers[j])));
+    });
+    return sel.result();
+  });
+}
+
+/**
+ * Keeps the k best (id, score) offers in a bounded min-heap: a best-seller has thousands of
+ * partners, and only its top k are ever shown, so this is O(n log k) with no per-partner garbage.
+ */
+class TopSelector {
+  private ids: Int32Array;
+  private scores: Float64Array;
+  private size = 0;
+
+  constructor(private readonly k: number) {
+    this.ids = new Int32Array(k);
+    this.scores = new Float64Array(k);
+  }
+
+  offer(id: number, score: number): void {
+    const { ids, scores } = this;
+    if (this.size < this.k) {
+      let c = this.size++;
+      while (c > 0) {
+        const p = (c - 1) >> 1;
+        if (!worse(score, id, scores[p], ids[p])) break;
+        ids[c] = ids[p];
+        scores[c] = scores[p];
+        c = p;
+      }
+      ids[c] = id;
+      scores[c] = score;
+      return;
+    }
+    if (!worse(scores[0], ids[0], score, id)) return;
+    let c = 0;
+    for (;;) {
+      const l = 2 * c + 1;
+      if (l >= this.size) break;
+      const r = l + 1;
+      const m = r < this.size && worse(scores[r], ids[r], scores[l], ids[l]) ? r : l;
+      if (!worse(scores[m], ids[m], score, id)) break;
+      ids[c] = ids[m];
+      scores[c] = scores[m];
+      c = m;
+    }
+    ids[c] = id;
+    scores[c] = score;
+  }
+
+  result(): Neighbours {
+    const order = Array.from({ length: this.size }, (_, j) => j).sort(
+      (a, b) => this.scores[b] - this.scores[a] || this.ids[a] - this.ids[b],
+    );
+    return { ids: Int32Array.from(order, (j) => this.ids[j]), scores: Float64Array.from(order, (j) => this.scores[j]) };
+  }
+}
+
+/** Lower score is worse; on equal scores the higher id is worse, so lists are deterministic. */
+function worse(sa: number, ia: number, sb: number, ib: number): boolean {
+  return sa < sb || (sa === sb && ia > ib);
+}
+
+/** The item(s) the request is about: the viewed product, else the cart, else recently viewed, else the last order. */
+export function seedItems(ctx: RecsContext): number[] {
+  if (ctx.viewing >= 0) return [ctx.viewing];
+  if (ctx.cart.length) return ctx.cart;
+  for (const id of ctx.req.context.recentlyViewed ?? []) {
+    const i = ctx.model.productIndex(id);
+    if (i >= 0) return [i];
+  }
+  const last = ctx.history[ctx.history.length - 1];
+  return last ? Array.from(last.items) : [];
+}
+
+export function boughtTogether(ctx: RecsContext): Candidate[] {
+  const seeds = seedItems(ctx);
+  if (seeds.length === 0) return [];
+  if (seeds.length > 1) return cartComplementsFrom(ctx, seeds, ctx.cart.length > 0);
+  const seed = seeds[0];
+  const reason = `Often bought with ${titleOf(ctx.model, seed)}`;
+  const { ids, scores } = boughtTogetherOf(ctx.model, seed);
+  return Array.from(ids, (idx, k) => ({ idx, score: scores[k], reason }));
+}
+
+export function alsoBought(ctx: RecsContext): Candidate[] {
+  const seeds = seedItems(ctx);
+  if (seeds.length === 0) return [];
+  const scores = new Map<number, number>();
+  const from = new Map<number, number>();
+  for (const s of seeds) {
+    const nb = alsoBoughtOf(ctx.model, s);
+    for (let k = 0; k < nb.ids.length; k++) {
+      const j = nb.ids[k];
+      const v = nb.scores[k];
+      const prev = scores.get(j) ?? 0;
+      scores.set(j, prev + v);
+      if (!from.has(j) || v > prev) from.set(j, s);
+    }
+  }
+  return [...scores]
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .map(([idx, score]) => ({
+      idx,
+      score,
+      reason: `Customers who bought ${titleOf(ctx.model, from.get(idx)!)} also bought this`,
+    }));
+}
+
+export function cartComplements(ctx: RecsContext): Candidate[] {
+  if (ctx.cart.length) return cartComplementsFrom(ctx, ctx.cart, true);
+  return cartComplementsFrom(ctx, seedItems(ctx), false);
+}
+
+/**
+ * Each cart item votes with its partners' scores normalised to its own best partner, so a cart of
+ * one niche item and one best-seller is not dominated by the best-seller; a partner that complements
+ * several cart items collects several votes.
+ */
+function cartComplementsFrom(ctx: RecsContext, seeds: number[], inCart: boolean): Candidate[] {
+  const scores = new Map<number, number>();
+  const voters = new Map<number, number[]>();
+  for (const s of new Set(seeds)) {
+    const partners = boughtTogetherOf(ctx.model, s);
+    if (partners.ids.length === 0) continue;
+    const top = partners.scores[0];
+    for (let k = 0; k < partners.ids.length; k++) {
+      const j = partners.ids[k];
+      const v = partners.scores[k];
+      scores.set(j, (scores.get(j) ?? 0) + v / top);
+      const list = voters.get(j);
+      if (list) list.push(s);
+      else voters.set(j, [s]);
+    }
+  }
+  return [...scores]
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .map(([idx, score]) => {
+      const names = voters.get(idx)!.slice(0, 2).map((s) => titleOf(ctx.model, s));
+      const what = names.length > 1 ? `${names[0]} and ${names[1]}` : names[0];
+      const reason = `Goes well with ${what}${inCart ? " in your cart" : ""}`;
+      return { idx, score, reason };
+    });
+}

@@ -1,0 +1,40 @@
+import type { CatalogProduct, RecommendRequest, StrategyName } from "../types";
+import type { OrderRecord } from "../model/order-record";
+import type { StoreModel } from "../model/store-model";
+
+/** A strategy's raw output: product index, score (higher is better) and the shopper-facing reason. */
+export interface Candidate {
+  idx: number;
+  score: number;
+  reason: string;
+  /** Set when a fallback produced the candidate, so the row says honestly where it came from. */
+  strategy?: StrategyName;
+}
+
+/** Everything a strategy needs for one request, resolved once. */
+export interface RecsContext {
+  model: StoreModel;
+  req: RecommendRequest;
+  now: number;
+  /** null for guests and for shoppers who opted out of personalization. */
+  customerId: string | null;
+  /** The shopper's orders, oldest first; empty for guests and opted-out shoppers. */
+  history: readonly OrderRecord[];
+  /** Cart product indexes (known products only). */
+  cart: number[];
+  /** Product being viewed, or -1. */
+  viewing: number;
+  /** Hard business filters: would this product be allowed in the row at all? */
+  eligible(idx: number): boolean;
+  /** How many candidates a strategy should try to produce (limit plus headroom for diversity). */
+  want: number;
+}
+
+/** Product title for reasons, falling back to a neutral phrase for unknown products. */
+export function titleOf(model: StoreModel, idx: number): string {
+  return model.productAt(idx)?.title ?? "an item you liked";
+}
+
+export function isConsumable(p: CatalogProduct | undefined, consumableTypes: ReadonlySet<string>): boolean {
+  return !!p && consumableTypes.has(p.productType.toLowerCase());
+}

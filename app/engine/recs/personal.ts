@@ -1,0 +1,197 @@
+import type { OrderRecord } from "../model/order-record";
+import { alsoBought, alsoBoughtOf } from "./association";
+import { titleOf, type Candidate, type RecsContext } from "./context";
+import type { PicksParams } from "./params";
+import { popularRanking, trending } from "./popularity";
+import { similarProducts } from "./similarity";
+
+const DAY = 86_400_000;
+
+/**
+ * The shopper's decayed item-frequency vector, as in TIFU-KNN (Hu et al., SIGIR 2020): orders are cut
+ * into groups of groupSize (the oldest group may be short), each group is the within-decayed mean of
+ * its orders' item sets, and the vector is the group-decayed mean of the groups. Recent and
+ * habitual purchases weigh most; one-off purchases fade.
+ */
+export function personalVector(history: readonly OrderRecord[], p: PicksParams): Map<number, number> {
+  const baskets = history.filter((r) => r.items.length > 0);
+  const vec = new Map<number, number>();
+  const n = baskets.length;
+  if (n === 0) return vec;
+  const groups = Math.ceil(n / p.groupSize);
+  const firstSize = n - (groups - 1) * p.groupSize;
+  let start = 0;
+  for (let g = 0; g < groups; g++) {
+    const size = g === 0 ? firstSize : p.groupSize;
+    const groupWeight = Math.pow(p.groupDecay, groups - 1 - g) / groups / size;
+    for (let j = 0; j < size; j++) {
+      const w = groupWeight * Math.pow(p.withinDecay, size - 1 - j);
+      for (const i of baskets[start + j].items) vec.set(i, (vec.get(i) ?? 0) + w);
+    }
+    start += size;
+  }
+  return vec;
+}
+
+/**
+ * Personal picks: the shopper's own decayed history (weighted by how often each item is re-bought
+ * shop-wide), plus items that the buyers of their items also bought, plus shop-wide popularity, one
+ * linear blend. Shoppers with no history get catalog and co-purchase neighbours of what they are
+ * looking at, then trending.
+ */
+export function pickedForYou(ctx: RecsContext): Candidate[] {
+  const { model } = ctx;
+  const p = model.picks;
+  const st = model.stats;
+  const u = personalVector(ctx.history, p);
+  if (u.size === 0) return coldStart(ctx);
+
+  // Dense scratch rows indexed by product: a heavy shopper touches thousands of neighbours.
+  const s = scratch(model.productCapacity);
+  const touch = (j: number) => {
+    if (s.mark[j] === 0) (s.mark[j] = 1), s.touched.push(j);
+  };
+  let uSum = 0;
+  for (const w of u.values()) uSum += w;
+  for (const [i, w] of u) {
+    touch(i);
+    const propensity = (st.repeatBuyers[i] + 1) / (st.buyers[i] + 2);
+    s.repeat[i] = w * Math.pow(propensity, p.repeatPropensityExp);
+  }
+  if (p.neighbourWeight > 0) {
+    for (const [i, w] of u) {
+      const nb = alsoBoughtOf(model, i, p.neighbourK);
+      for (let k = 0; k < nb.ids.length; k++) {
+        const j = nb.ids[k];
+        const v = (w * nb.scores[k]) / uSum;
+        touch(j);
+        s.neighbour[j] += v;
+        if (v > s.bestVote[j]) (s.bestVote[j] = v), (s.because[j] = i);
+      }
+    }
+  }
+  let taken = 0;
+  for (const j of popularRanking(model)) {
+    touch(j);
+    if (++taken >= ctx.want * 3) break;
+  }
+
+  const N = Math.max(1, st.totalBaskets);
+  const n = s.touched.length;
+  const ids = Int32Array.from(s.touched);
+  const scores = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const j = ids[k];
+    scores[k] = p.repeatWeight * s.repeat[j] + p.neighbourWeight * s.neighbour[j] + (p.popularityWeight * st.basketsWith[j]) / N;
+  }
+  // Only the best few need the business filters, sorting and a reason; a heavy shopper has
+  // thousands of candidates. Widen the cut until enough of them pass the filters.
+  let cut = -Infinity;
+  for (let want = ctx.want * 2; want < n; want *= 4) {
+    const c = Float64Array.from(scores).sort()[n - want];
+    let ok = 0;
+    for (let k = 0; k < n && ok < ctx.want; k++) if (scores[k] >= c && ctx.eligible(ids[k])) ok++;
+    if (ok >= ctx.want) {
+      cut = c;
+      break;
+    }
+  }
+  const out: Candidate[] = [];
+  for (let k = 0; k < n; k++) {
+    if (scores[k] < cut) continue;
+    const j = ids[k];
+    if (!ctx.eligible(j)) continue;
+    const r = p.repeatWeight * s.repeat[j];
+    const nb = p.neighbourWeight * s.neighbour[j];
+    const pop = (p.popularityWeight * st.basketsWith[j]) / N;
+    let reason: string;
+    if (r >= nb && r >= pop) reason = repeatCount(ctx.history, j) > 1 ? "One of your regulars" : "You bought this before";
+    else if (nb >= pop && s.bestVote[j] > 0) reason = `Because you bought ${titleOf(model, s.because[j])}`;
+    else reason = "Popular with shoppers like you";
+    out.push({ idx: j, score: scores[k], reason });
+  }
+  s.reset();
+  out.sort((a, b) => b.score - a.score || a.idx - b.idx);
+  return out;
+}
+
+interface Scratch {
+  repeat: Float64Array;
+  neighbour: Float64Array;
+  bestVote: Float64Array;
+  because: Int32Array;
+  mark: Uint8Array;
+  touched: number[];
+  reset(): void;
+}
+
+let shared: Scratch | null = null;
+
+/** Reused across calls (requests are synchronous), grown with the catalog, cleared sparsely. */
+function scratch(n: number): Scratch {
+  if (!shared || shared.mark.length < n) {
+    const size = Math.max(n, 1024) * 2;
+    const s: Scratch = {
+      repeat: new Float64Array(size),
+      neighbour: new Float64Array(size),
+      bestVote: new Float64Array(size),
+      because: new Int32Array(size),
+      mark: new Uint8Array(size),
+      touched: [],
+      reset() {
+        for (const j of s.touched) (s.repeat[j] = 0), (s.neighbour[j] = 0), (s.bestVote[j] = 0), (s.mark[j] = 0);
+        s.touched.length = 0;
+      },
+    };
+    shared = s;
+  }
+  return shared;
+}
+
+function repeatCount(history: readonly OrderRecord[], idx: number): number {
+  let n = 0;
+  for (const r of history) if (r.items.includes(idx)) n++;
+  return n;
+}
+
+function coldStart(ctx: RecsContext): Candidate[] {
+  const label = <T extends Candidate>(list: T[], strategy: Candidate["strategy"]) =>
+    list.map((c) => ({ ...c, strategy: c.strategy ?? strategy }));
+  return [
+    ...label(alsoBought(ctx), "also_bought"),
+    ...label(similarProducts(ctx), "similar_products"),
+    ...trending(ctx),
+  ];
+}
+
+/**
+ * Replenishment: for each product the shopper bought in two or more orders, their own mean interval
+ * between purchases says when the next one is due. Score peaks when it is due (log-normal in the
+ * ratio elapsed / interval) and grows with how established the habit is.
+ */
+export function buyAgain(ctx: RecsContext): Candidate[] {
+  const times = new Map<number, number[]>();
+  for (const r of ctx.history) {
+    for (const i of r.items) {
+      const t = times.get(i);
+      if (t) t.push(r.createdAt);
+      else times.set(i, [r.createdAt]);
+    }
+  }
+  const out: Candidate[] = [];
+  for (const [idx, t] of times) {
+    if (t.length < 2) continue;
+    const first = t[0];
+    const last = t[t.length - 1];
+    const interval = Math.max(DAY, (last - first) / (t.length - 1));
+    const ratio = Math.max(ctx.now - last, DAY / 24) / interval;
+    const due = Math.exp(-(Math.log(ratio) ** 2) / (2 * 0.5 ** 2));
+    const days = Math.max(1, Math.round(interval / DAY));
+    const reason =
+      ratio >= 0.8
+        ? `Time to restock? You buy this about every ${days} day${days === 1 ? "" : "s"}`
+        : `You buy this about every ${days} day${days === 1 ? "" : "s"}`;
+    out.push({ idx, score: due * (1 + Math.log(t.length)), reason });
+  }
+  return out.sort((a, b) => b.score - a.score || a.idx - b.idx);
+}

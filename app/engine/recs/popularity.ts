@@ -1,0 +1,135 @@
+import type { StoreModel } from "../model/store-model";
+import { type Candidate, type RecsContext } from "./context";
+import { topIndexes } from "./top-k";
+
+/** How many ranked items the cached popularity lists hold; filters rarely reject more than this. */
+const RANKED = 400;
+const DAY = 86_400_000;
+/** "New arrivals" considers the newest this many products; older ones are not new to anybody. */
+const NEWEST = 300;
+
+/** Items by time-decayed popularity (decay reference is shared, so the ranking is time-invariant). */
+export function trendingRanking(model: StoreModel): Int32Array {
+  return model.cached("trending", true, () => {
+    const t = model.stats.trend;
+    return topIndexes(model.productCapacity, (i) => t[i], RANKED);
+  });
+}
+
+/** Items by plain order count (long-run popularity). */
+export function popularRanking(model: StoreModel): Int32Array {
+  return model.cached("popular", true, () => {
+    const b = model.stats.basketsWith;
+    return topIndexes(model.productCapacity, (i) => b[i], RANKED);
+  });
+}
+
+export function trending(ctx: RecsContext): Candidate[] {
+  const { model, now } = ctx;
+  const out: Candidate[] = [];
+  for (const i of trendingRanking(model)) {
+    if (!ctx.eligible(i)) continue;
+    out.push({ idx: i, score: model.stats.trendAt(i, now), reason: "Trending right now", strategy: "trending" });
+    if (out.length >= ctx.want) break;
+  }
+  return out;
+}
+
+export function trendingInCountry(ctx: RecsContext): Candidate[] {
+  const country = (ctx.req.context.country ?? "").toUpperCase();
+  const m = country ? ctx.model.stats.countryTrend.get(country) : undefined;
+  if (!m) return trending(ctx);
+  const ranked = ctx.model.cached(`trend:${country}`, true, () =>
+    [...m].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, RANKED),
+  );
+  const factor = Math.exp((ctx.model.stats.trendRef - ctx.now) / ctx.model.stats.tau);
+  const reason = `Popular in ${countryName(country)}`;
+  const out: Candidate[] = [];
+  for (const [idx, v] of ranked) {
+    if (!ctx.eligible(idx)) continue;
+    out.push({ idx, score: v * factor, reason });
+    if (out.length >= ctx.want) break;
+  }
+  // A small country's list runs out fast: top up with shop-wide trending rather than a short row.
+  return out.length >= ctx.want ? out : out.concat(trending(ctx));
+}
+
+export function recentlyViewed(ctx: RecsContext): Candidate[] {
+  const ids = ctx.req.context.recentlyViewed ?? [];
+  const out: Candidate[] = [];
+  ids.forEach((id, rank) => {
+    const idx = ctx.model.productIndex(id);
+    if (idx >= 0) out.push({ idx, score: 1 / (rank + 1), reason: "You viewed this recently" });
+  });
+  return out;
+}
+
+/** Newest products first (creation time), recomputed only when the catalog changes. */
+export function newestProducts(model: StoreModel): Int32Array {
+  return model.cached("newest", false, () => {
+    const idx: number[] = [];
+    for (let i = 0; i < model.productCapacity; i++) if (model.productAt(i)) idx.push(i);
+    idx.sort((a, b) => model.productAt(b)!.createdAt - model.productAt(a)!.createdAt || a - b);
+    return Int32Array.from(idx.slice(0, NEWEST));
+  });
+}
+
+/**
+ * New products, boosted where they match the shopper's favourite product types, vendors and tags
+ * (from their orders, else from what is in the cart or being viewed).
+ */
+export function newArrivals(ctx: RecsContext): Candidate[] {
+  const { model, now } = ctx;
+  const taste = tasteProfile(ctx);
+  const out: Candidate[] = [];
+  for (const i of newestProducts(model)) {
+    if (!ctx.eligible(i)) continue;
+    const p = model.productAt(i)!;
+    const ageDays = Math.max(0, (now - p.createdAt) / DAY);
+    const freshness = Math.pow(0.5, ageDays / 30);
+    let affinity = 0;
+    let why = "";
+    const t = taste.get(`t:${p.productType.toLowerCase()}`) ?? 0;
+    const v = taste.get(`v:${p.vendor.toLowerCase()}`) ?? 0;
+    if (t > 0) (affinity += 2 * t), (why = `New in ${p.productType}, one of your favourites`);
+    if (v > 0) (affinity += v), (why ||= `New from ${p.vendor}, a brand you like`);
+    for (const tag of p.tags) affinity += 0.5 * (taste.get(`g:${tag.toLowerCase()}`) ?? 0);
+    out.push({ idx: i, score: freshness * (1 + affinity), reason: why || "Just arrived" });
+  }
+  return out.sort((a, b) => b.score - a.score || a.idx - b.idx);
+}
+
+/** Shares of the shopper's purchases (or browsing context) per type / vendor / tag key. */
+function tasteProfile(ctx: RecsContext): Map<string, number> {
+  const counts = new Map<string, number>();
+  const add = (i: number, w: number) => {
+    const p = ctx.model.productAt(i);
+    if (!p) return;
+    const keys = [`t:${p.productType.toLowerCase()}`, `v:${p.vendor.toLowerCase()}`, ...p.tags.map((g) => `g:${g.toLowerCase()}`)];
+    for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + w);
+  };
+  for (const rec of ctx.history) for (const i of rec.items) add(i, 1);
+  if (ctx.viewing >= 0) add(ctx.viewing, 1);
+  for (const i of ctx.cart) add(i, 1);
+  let total = 0;
+  for (const [k, v] of counts) if (k.startsWith("t:")) total += v;
+  if (total > 0) for (const [k, v] of counts) counts.set(k, v / total);
+  return counts;
+}
+
+const regionNames = (() => {
+  try {
+    return new Intl.DisplayNames(["en"], { type: "region" });
+  } catch {
+    return null;
+  }
+})();
+
+export function countryName(code: string): string {
+  try {
+    return regionNames?.of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+

@@ -1,0 +1,101 @@
+import type { CatalogProduct } from "../types";
+import type { StoreModel } from "../model/store-model";
+import { seedItems } from "./association";
+import { titleOf, type Candidate, type RecsContext } from "./context";
+import { trending } from "./popularity";
+
+/** Weight of sharing each kind of catalog attribute, before the rarity (idf) factor. */
+const WEIGHTS = { t: 3, c: 2, v: 1.5, g: 1 } as const;
+type Kind = keyof typeof WEIGHTS;
+/** Bounds the work per seed on catalogs where one attribute covers thousands of products. */
+const SCAN_PER_ATTRIBUTE = 1500;
+
+interface AttributeIndex {
+  postings: Map<string, Int32Array>;
+  products: number;
+}
+
+function keysOf(p: CatalogProduct): string[] {
+  const keys: string[] = [];
+  if (p.productType) keys.push(`t:${p.productType.toLowerCase()}`);
+  if (p.vendor) keys.push(`v:${p.vendor.toLowerCase()}`);
+  for (const c of p.collections) keys.push(`c:${c}`);
+  for (const g of p.tags) keys.push(`g:${g.toLowerCase()}`);
+  return keys;
+}
+
+/** Inverted index attribute -> products, rebuilt only when the catalog changes. */
+function attributeIndex(model: StoreModel): AttributeIndex {
+  return model.cached("attributes", false, () => {
+    const lists = new Map<string, number[]>();
+    let products = 0;
+    for (let i = 0; i < model.productCapacity; i++) {
+      const p = model.productAt(i);
+      if (!p) continue;
+      products++;
+      for (const k of new Set(keysOf(p))) {
+        const l = lists.get(k);
+        if (l) l.push(i);
+        else lists.set(k, [i]);
+      }
+    }
+    // Best-sellers first, so the capped scan of a huge attribute (a 3,000-product type) sees the
+    // products shoppers actually buy.
+    const sold = model.stats.basketsWith;
+    const postings = new Map<string, Int32Array>();
+    for (const [k, l] of lists) postings.set(k, Int32Array.from(l.sort((a, b) => (sold[b] ?? 0) - (sold[a] ?? 0) || a - b)));
+    return { postings, products };
+  });
+}
+
+/**
+ * Catalog similarity for cold start: shared type, collections, vendor and tags, each weighted by how
+ * rare the attribute is (sharing a 5-product collection says more than sharing the "sale" tag), times
+ * closeness in price (same price band scores highest). Needs no orders at all.
+ */
+export function similarTo(model: StoreModel, seed: number): [number, number][] {
+  return model.cached(`sim:${seed}`, false, () => {
+    const p = model.productAt(seed);
+    if (!p) return [];
+    const { postings, products } = attributeIndex(model);
+    const scores = new Map<number, number>();
+    for (const key of new Set(keysOf(p))) {
+      const list = postings.get(key);
+      if (!list || list.length <= 1) continue;
+      const w = WEIGHTS[key[0] as Kind] * Math.log(1 + products / list.length);
+      const n = Math.min(list.length, SCAN_PER_ATTRIBUTE);
+      for (let k = 0; k < n; k++) {
+        const j = list[k];
+        if (j !== seed) scores.set(j, (scores.get(j) ?? 0) + w);
+      }
+    }
+    const out: [number, number][] = [];
+    for (const [j, s] of scores) out.push([j, s * priceCloseness(p.priceCents, model.productAt(j)!.priceCents)]);
+    out.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    return out.slice(0, 200);
+  });
+}
+
+/** 1 for the same price, 0.5 at a factor of e apart; unknown (zero) prices are neutral. */
+function priceCloseness(a: number, b: number): number {
+  if (a <= 0 || b <= 0) return 0.75;
+  return 1 / (1 + Math.abs(Math.log(a / b)));
+}
+
+export function similarProducts(ctx: RecsContext): Candidate[] {
+  const seeds = seedItems(ctx);
+  const scores = new Map<number, number>();
+  const from = new Map<number, number>();
+  for (const s of seeds.slice(0, 5)) {
+    for (const [j, v] of similarTo(ctx.model, s)) {
+      const prev = scores.get(j) ?? 0;
+      scores.set(j, prev + v);
+      if (v > prev) from.set(j, s);
+    }
+  }
+  const out: Candidate[] = [...scores]
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .map(([idx, score]) => ({ idx, score, reason: `Similar to ${titleOf(ctx.model, from.get(idx)!)}` }));
+  // With nothing to be similar to (a first visit), the shop's trending items are the sensible start.
+  return seeds.length ? out : trending(ctx);
+}

@@ -1,0 +1,4 @@
+export * from "./rule";
+export * from "./resolve";
+export * from "./visitor-offers";
+export * from "./config";

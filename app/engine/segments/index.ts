@@ -1,0 +1,6 @@
+export * from "./fields";
+export * from "./condition";
+export { compileCondition, evaluateCondition, explainCondition, describeLeaf, formatMoney, type Predicate, type ExplainOptions } from "./compile";
+export * from "./builtin";
+export * from "./match";
+export { normalizeTrafficSource, deviceFromUserAgent } from "./traffic";

@@ -1,0 +1,328 @@
+/**
+ * Every Admin GraphQL document Attune sends, pinned to ADMIN_API_VERSION (2026-10).
+ * documents.test.ts validates each one against that version's schema, so a misspelled field fails CI
+ * instead of failing at a merchant's install.
+ *
+ * Bulk query rules (Shopify's, enforced by the simulator too): one top-level connection, connections
+ * selected through `edges { node { ... } }`, at most 5 connections nested at most 2 deep, every node
+ * holding a nested connection selects `id`, and no connection inside a list field. That last rule is
+ * why refund line items are not in the orders bulk query (`Order.refunds` is a list): they are read
+ * afterwards with REFUND_LINES_QUERY, for the few orders that have refunds.
+ *
+ * Personal data: the customer and order documents select no names, emails, phones or street lines;
+ * only country/province codes.
+ */
+import { ADMIN_API_VERSION } from "../api-version";
+
+export const API_VERSION = ADMIN_API_VERSION;
+
+/* ---------------------------------------------------------------- bulk queries (inner documents) */
+
+export const BULK_PRODUCTS_QUERY = /* GraphQL */ `
+  {
+    products {
+      edges {
+        node {
+          id
+          title
+          handle
+          productType
+          vendor
+          tags
+          status
+          publishedAt
+          createdAt
+          updatedAt
+          featuredMedia {
+            preview {
+              image {
+                url
+              }
+            }
+          }
+          variants {
+            edges {
+              node {
+                id
+                title
+                price
+                availableForSale
+                position
+              }
+            }
+          }
+          collections {
+            edges {
+              node {
+                id
+                handle
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+export const BULK_CUSTOMERS_QUERY = /* GraphQL */ `
+  {
+    customers {
+      edges {
+        node {
+          id
+          state
+          tags
+          createdAt
+          updatedAt
+          defaultAddress {
+            countryCodeV2
+            provinceCode
+          }
+        }
+      }
+    }
+  }
+`;
+
+/** Shopify's search syntax for the orders window, e.g. `created_at:>=2025-11-23`. */
+export function ordersSearchQuery(since: Date): string {
+  return `created_at:>=${since.toISOString().slice(0, 10)}`;
+}
+
+/** Orders since a date. Needs `read_all_orders` for anything older than 60 days. */
+export function bulkOrdersQuery(since: Date): string {
+  // JSON.stringify quotes and escapes the search string as a GraphQL string literal.
+  return /* GraphQL */ `
+  {
+    orders(query: ${JSON.stringify(ordersSearchQuery(since))}, sortKey: CREATED_AT) {
+      edges {
+        node {
+          id
+          name
+          createdAt
+          updatedAt
+          cancelledAt
+          currencyCode
+          test
+          sourceName
+          displayFinancialStatus
+          totalPriceSet {
+            shopMoney {
+              amount
+            }
+          }
+          customer {
+            id
+          }
+          shippingAddress {
+            countryCodeV2
+            provinceCode
+          }
+          billingAddress {
+            countryCodeV2
+            provinceCode
+          }
+          customerJourneySummary {
+            firstVisit {
+              landingPage
+              referrerUrl
+            }
+            lastVisit {
+              landingPage
+              referrerUrl
+            }
+          }
+          refunds {
+            id
+            createdAt
+            totalRefundedSet {
+              shopMoney {
+                amount
+              }
+            }
+          }
+          lineItems {
+            edges {
+              node {
+                id
+                title
+                quantity
+                originalUnitPriceSet {
+                  shopMoney {
+                    amount
+                  }
+                }
+                product {
+                  id
+                }
+                variant {
+                  id
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+}
+
+/** A fixed example of the orders bulk query, for validation (the date is the only variable part). */
+export const BULK_ORDERS_QUERY_EXAMPLE = bulkOrdersQuery(new Date("2025-01-01T00:00:00Z"));
+
+/* ---------------------------------------------------------------- bulk operation control */
+
+export const BULK_OPERATION_RUN_QUERY = /* GraphQL */ `
+  mutation AttuneBulkRun($query: String!) {
+    bulkOperationRunQuery(query: $query, groupObjects: false) {
+      bulkOperation {
+        id
+        status
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+/** Poll one operation by id (`currentBulkOperation` is deprecated in 2026-10). */
+export const BULK_OPERATION_QUERY = /* GraphQL */ `
+  query AttuneBulkOperation($id: ID!) {
+    bulkOperation(id: $id) {
+      id
+      status
+      errorCode
+      objectCount
+      rootObjectCount
+      fileSize
+      url
+      partialDataUrl
+      createdAt
+      completedAt
+    }
+  }
+`;
+
+export const BULK_OPERATION_CANCEL = /* GraphQL */ `
+  mutation AttuneBulkCancel($id: ID!) {
+    bulkOperationCancel(id: $id) {
+      bulkOperation {
+        id
+        status
+      }
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
+/* ---------------------------------------------------------------- plain queries */
+
+export const SHOP_QUERY = /* GraphQL */ `
+  query AttuneShop {
+    shop {
+      currencyCode
+    }
+  }
+`;
+
+/**
+ * Refund line items of up to 10 refunds per call (see the note at the top of this file). Requested
+ * cost stays near 10 x (1 + 2 + 20 x 3) = 630, under Shopify's 1000-point single-query limit.
+ */
+export const REFUND_LINES_QUERY = /* GraphQL */ `
+  query AttuneRefundLines($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on Refund {
+        id
+        refundLineItems(first: 20) {
+          edges {
+            node {
+              id
+              quantity
+              lineItem {
+                id
+              }
+              subtotalSet {
+                shopMoney {
+                  amount
+                }
+              }
+            }
+          }
+          pageInfo {
+            hasNextPage
+          }
+        }
+      }
+    }
+  }
+`;
+export const REFUND_LINES_BATCH = 10;
+
+/* ---------------------------------------------------------------- registry (validated by the test) */
+
+/** Full request documents (sent as the GraphQL request body). */
+export const DOCUMENTS = {
+  BULK_OPERATION_RUN_QUERY,
+  BULK_OPERATION_QUERY,
+  BULK_OPERATION_CANCEL,
+  SHOP_QUERY,
+  REFUND_LINES_QUERY,
+} as const;
+
+/** Inner bulk queries (sent as the `query` variable of bulkOperationRunQuery). */
+export const BULK_QUERIES = {
+  products: BULK_PRODUCTS_QUERY,
+  customers: BULK_CUSTOMERS_QUERY,
+  orders: BULK_ORDERS_QUERY_EXAMPLE,
+} as const;
+
+/* ---------------------------------------------------------------- response types */
+
+export type BulkOperationStatus = "CANCELED" | "CANCELING" | "COMPLETED" | "CREATED" | "EXPIRED" | "FAILED" | "RUNNING";
+
+export interface BulkOperation {
+  id: string;
+  status: BulkOperationStatus;
+  errorCode: string | null;
+  objectCount: string;
+  rootObjectCount: string;
+  fileSize: string | null;
+  url: string | null;
+  partialDataUrl: string | null;
+  createdAt: string;
+  completedAt: string | null;
+}
+
+export interface BulkRunResult {
+  bulkOperationRunQuery: {
+    bulkOperation: { id: string; status: BulkOperationStatus } | null;
+    userErrors: { field: string[] | null; message: string; code: string | null }[];
+  } | null;
+}
+
+export interface BulkOperationResult {
+  bulkOperation: BulkOperation | null;
+}
+
+export interface ShopResult {
+  shop: { currencyCode: string };
+}
+
+export interface RefundLinesResult {
+  nodes: ({
+    id: string;
+    refundLineItems: {
+      edges: { node: { id: string | null; quantity: number; lineItem: { id: string }; subtotalSet: { shopMoney: { amount: string } } } }[];
+      pageInfo: { hasNextPage: boolean };
+    };
+  } | null | Record<string, never>)[];
+}

@@ -1,0 +1,156 @@
+/**
+ * Engine benchmark: `npx tsx bench/engine.ts`. Builds the StoreModel for a synthetic store of 100k
+ * customers, 1M order lines and 20k products, then times the things the storefront and webhooks do.
+ * Targets (GUIDE.md section 5): build <= 5 s and <= 500 MB, one order folded in <= 1 ms, one
+ * recommendation p99 <= 1 ms.
+ */
+import v8 from "node:v8";
+import vm from "node:vm";
+import { pathToFileURL } from "node:url";
+import { StoreModel } from "../app/engine/model/store-model";
+import type { OrderFact, RecommendRequest, StrategyName } from "../app/engine/types";
+import { CONSUMABLE_TYPES, generateStore, prng, SYNTHETIC_NOW } from "./synthetic-store";
+
+const STRATEGIES: StrategyName[] = [
+  "bought_together", "also_bought", "picked_for_you", "trending", "trending_in_country",
+  "buy_again", "recently_viewed", "new_arrivals", "cart_complements", "similar_products",
+];
+
+function gcFn(): () => void {
+  v8.setFlagsFromString("--expose-gc");
+  const gc = vm.runInNewContext("gc") as (() => void) | undefined;
+  return gc ?? (() => {});
+}
+
+function quantile(sorted: Float64Array, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+function timeEach(n: number, fn: (i: number) => void): { p50: number; p99: number; max: number } {
+  const us = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = process.hrtime.bigint();
+    fn(i);
+    us[i] = Number(process.hrtime.bigint() - t) / 1000;
+  }
+  us.sort();
+  return { p50: quantile(us, 0.5), p99: quantile(us, 0.99), max: us[n - 1] };
+}
+
+const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+
+export async function runEngineBench(
+  size = { customers: 100_000, products: 20_000, orderLines: 1_000_000 },
+): Promise<Record<string, number>> {
+  const gc = gcFn();
+  const out: Record<string, number> = {};
+  let t = performance.now();
+  const store = generateStore({ ...size, seed: 42 });
+  out.generate_ms = Math.round(performance.now() - t);
+  out.orders = store.orders.length;
+  out.order_lines = store.orders.reduce((a, o) => a + o.lines.length, 0);
+
+  // Full build, median of 3; retained heap measured after a GC with the model alive.
+  const builds: number[] = [];
+  let model: StoreModel | null = null;
+  let heapDelta = 0;
+  for (let run = 0; run < 3; run++) {
+    model = null;
+    gc();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const rssBefore = process.memoryUsage().rss;
+    t = performance.now();
+    model = StoreModel.build(store);
+    builds.push(performance.now() - t);
+    const rssAfter = process.memoryUsage().rss;
+    gc();
+    heapDelta = process.memoryUsage().heapUsed - heapBefore;
+    out.build_rss_delta_mb = Math.max(out.build_rss_delta_mb ?? 0, mb(rssAfter - rssBefore));
+  }
+  builds.sort((a, b) => a - b);
+  out.build_ms_median = Math.round(builds[1]);
+  out.build_heap_retained_mb = mb(heapDelta);
+  out.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
+  const m = model!;
+
+  t = performance.now();
+  const snap = m.snapshot();
+  out.snapshot_ms = Math.round(performance.now() - t);
+  out.snapshot_mb = mb(snap.byteLength);
+  const restores: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    t = performance.now();
+    StoreModel.restore(snap);
+    restores.push(performance.now() - t);
+  }
+  restores.sort((a, b) => a - b);
+  out.restore_ms_median = Math.round(restores[1]);
+
+  // Incremental: new orders from the same generator (fresh ids), then a refund re-delivery of each.
+  const extra = generateStore({ customers: size.customers, products: size.products, orderLines: 6_000, seed: 7 }).orders.map(
+    (o, k): OrderFact => ({ ...o, id: `8${String(k).padStart(18, "0")}`, customerId: o.customerId, createdAt: SYNTHETIC_NOW }),
+  );
+  const rnd = prng(3);
+  const customerIds = store.customers.map((c) => c.id);
+  for (const o of extra) if (o.customerId) o.customerId = customerIds[Math.floor(Math.pow(rnd(), 1.5) * customerIds.length)];
+  const upd = timeEach(extra.length, (i) => m.upsertOrder(extra[i]));
+  out.update_new_p50_us = round(upd.p50);
+  out.update_new_p99_us = round(upd.p99);
+  const refunds = extra.map((o) => ({ ...o, lines: o.lines.map((l, j) => (j === 0 ? { ...l, refundedQuantity: l.quantity } : l)) }));
+  const rep = timeEach(refunds.length, (i) => m.upsertOrder(refunds[i]));
+  out.update_replace_p50_us = round(rep.p50);
+  out.update_replace_p99_us = round(rep.p99);
+
+  // One request per call, contexts drawn like storefront traffic: mostly logged-in shoppers.
+  const popular = store.orders.slice(0, 5000).flatMap((o) => o.lines.map((l) => l.productId));
+  const pick = <T>(a: T[]) => a[Math.floor(rnd() * a.length)];
+  const filters = { consumableProductTypes: CONSUMABLE_TYPES, maxPerProductType: 3 };
+  const requests = (strategy: StrategyName, n: number): RecommendRequest[] =>
+    Array.from({ length: n }, () => ({
+      strategy,
+      limit: 8,
+      filters,
+      context: {
+        placement: "product",
+        customerId: rnd() < 0.7 ? customerIds[Math.floor(Math.pow(rnd(), 1.5) * customerIds.length)] : null,
+        productId: pick(popular),
+        cart: rnd() < 0.5 ? [{ productId: pick(popular), quantity: 1 }, { productId: pick(popular), quantity: 1 }] : [],
+        recentlyViewed: [pick(popular), pick(popular), pick(popular)],
+        country: pick(["US", "GB", "DE", "TW"]),
+        now: SYNTHETIC_NOW,
+      },
+    }));
+  for (const strategy of STRATEGIES) {
+    const reqs = requests(strategy, 3000);
+    for (let i = 0; i < 300; i++) m.recommend(reqs[i]); // warm the per-item caches, as traffic would
+    const r = timeEach(reqs.length, (i) => m.recommend(reqs[i]));
+    out[`rec_${strategy}_p50_us`] = round(r.p50);
+    out[`rec_${strategy}_p99_us`] = round(r.p99);
+  }
+  // The same, interleaved with order webhooks (caches invalidated as they would be in production).
+  const mixed = requests("picked_for_you", 3000);
+  let w = 0;
+  const mr = timeEach(mixed.length, (i) => {
+    if (i % 10 === 0) m.upsertOrder({ ...extra[w % extra.length], id: `7${String(w++).padStart(18, "0")}` });
+    m.recommend(mixed[i]);
+  });
+  out.mixed_picked_for_you_with_updates_p99_us = round(mr.p99);
+  out.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
+  return out;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const result = await runEngineBench();
+  const targets: Record<string, number> = {
+    build_ms_median: 5000,
+    build_heap_retained_mb: 500,
+    update_new_p99_us: 1000,
+    update_replace_p99_us: 1000,
+  };
+  for (const [k, v] of Object.entries(result)) {
+    const target = targets[k] ?? (k.startsWith("rec_") && k.endsWith("_p99_us") ? 1000 : undefined);
+    const verdict = target === undefined ? "" : v <= target ? `  (target <= ${target}: ok)` : `  (target <= ${target}: MISSED)`;
+    console.log(`${k.padEnd(42)} ${String(v).padStart(10)}${verdict}`);
+  }
+}

@@ -1,0 +1,241 @@
+/**
+ * `npm run demo` (= `remix build && tsx scripts/demo.ts`): the whole app, locally, on a realistic
+ * seeded store, with Shopify simulated (docs/simulator.md).
+ *
+ * 1. migrates DATABASE_URL (default file:./prisma/demo.sqlite, recreated each run);
+ * 2. generates the store (deterministic: --seed) and starts the Admin API stand-in with the part of
+ *    it that existed before the last --recent-days days;
+ * 3. seeds what OAuth would have left: an offline Session for attune-demo.myshopify.com, the Shop,
+ *    and a pending BackfillJob;
+ * 4. starts the real built app (remix-serve build/index.js) with ATTUNE_SIMULATOR=1 pointing at the
+ *    stand-in; its runtime resumes the backfill (products, customers, older orders via bulk ops);
+ * 5. sends the recent days as signed webhooks through the real routes (with duplicates), waits until
+ *    the queue is drained, prints what is stored and the URLs, and keeps running until Ctrl-C
+ *    (or exits with --exit-when-ready, for CI).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { createDb } from "../app/db.server";
+import { migrate, sqlitePath } from "./db/migrate";
+import { generateStore, recentDeliveries, sendWebhooks, startAdminApi } from "./simulator/index";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const SHOP = "attune-demo.myshopify.com";
+const API_KEY = "attune-demo-key";
+const API_SECRET = "attune-demo-secret";
+const ACCESS_TOKEN = "shpat_attune_demo_offline_token";
+const DAY = 86_400_000;
+
+const { values: args } = parseArgs({
+  options: {
+    seed: { type: "string", default: "42" },
+    orders: { type: "string", default: "20000" },
+    products: { type: "string", default: "300" },
+    customers: { type: "string", default: "3000" },
+    "recent-days": { type: "string", default: "30" },
+    port: { type: "string" },
+    "exit-when-ready": { type: "boolean", default: false },
+    verbose: { type: "boolean", default: false },
+  },
+});
+
+if (process.env.NODE_ENV === "production") {
+  console.error("demo: refusing to run with NODE_ENV=production (the simulator fakes Shopify; it must never face real traffic)");
+  process.exit(1);
+}
+
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+const say = (msg: string) => console.log(`[demo ${elapsed().padStart(6)}] ${msg}`);
+
+async function freePort(preferred?: number): Promise<number> {
+  const tryPort = (p: number) =>
+    new Promise<number | null>((resolve) => {
+      const s = net.createServer();
+      s.once("error", () => resolve(null));
+      s.listen(p, "127.0.0.1", () => {
+        const got = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(got));
+      });
+    });
+  if (preferred !== undefined) {
+    const p = await tryPort(preferred);
+    if (p) return p;
+    if (args.port) throw new Error(`port ${preferred} is in use`);
+  }
+  return (await tryPort(0))!;
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 250): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn().catch(() => null);
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+let stopDemo: ((code: number) => Promise<void>) | null = null;
+
+async function main() {
+  const databaseUrl = process.env.DATABASE_URL || "file:./prisma/demo.sqlite";
+  const seed = Number(args.seed);
+  const sizes = { products: Number(args.products), customers: Number(args.customers), orders: Number(args.orders) };
+  const recentDays = Number(args["recent-days"]);
+  for (const [k, v] of Object.entries({ seed, ...sizes, recentDays })) if (!Number.isInteger(v) || v < 0) throw new Error(`--${k} must be a non-negative integer`);
+  const build = path.join(ROOT, "build", "index.js");
+  if (!fs.existsSync(build)) throw new Error("build/index.js is missing: run `npm run demo` (it builds first) or `npx remix build`");
+
+  // 1. database
+  if (databaseUrl.startsWith("file:")) {
+    const file = sqlitePath(databaseUrl);
+    for (const suffix of ["", "-wal", "-shm", "-journal"]) fs.rmSync(file + suffix, { force: true });
+  }
+  await migrate(databaseUrl);
+  const db = createDb(databaseUrl);
+  say(`database ${databaseUrl.startsWith("file:") ? databaseUrl : databaseUrl.replace(/\/\/[^@/]*@/, "//***@")} migrated`);
+
+  // 2. store + Admin API stand-in
+  const now = new Date(Math.floor(Date.now() / DAY) * DAY);
+  const store = generateStore({ seed, shop: SHOP, now, ...sizes });
+  const cutoff = new Date(now.getTime() - recentDays * DAY);
+  const api = await startAdminApi({ store, tokens: { [SHOP]: ACCESS_TOKEN }, before: cutoff, bulkStepMs: 50, verbose: args.verbose });
+  const history = store.orders.filter((o) => o.createdAt < cutoff).length;
+  say(`seeded store (seed ${seed}): ${store.products.length} products, ${store.customers.length} customers, ${store.orders.length} orders over 12 months`);
+  say(`Admin API stand-in on ${api.origin} (validates every document against the 2026-10 schema); ${history} orders before ${cutoff.toISOString().slice(0, 10)} are history`);
+
+  // 3. what OAuth would have left behind
+  await db.shop.upsert({ where: { id: SHOP }, create: { id: SHOP, scopes: "read_products,read_customers,read_orders,write_discounts" }, update: { uninstalledAt: null } });
+  await db.session.upsert({
+    where: { id: `offline_${SHOP}` },
+    create: { id: `offline_${SHOP}`, shop: SHOP, state: "demo", isOnline: false, scope: "read_products,read_customers,read_orders,read_all_orders,write_discounts", accessToken: ACCESS_TOKEN },
+    update: { accessToken: ACCESS_TOKEN },
+  });
+  await db.backfillJob.upsert({ where: { shopId: SHOP }, create: { shopId: SHOP }, update: { status: "pending", stage: "products", bulkOperationId: null, linesApplied: 0, counts: "{}", error: null } });
+
+  // The app runs with NODE_ENV=development (the simulator is refused in production); remix-serve then
+  // announces itself to a Remix dev server, which this tiny endpoint stands in for.
+  const devPing = http.createServer((_req, res) => res.writeHead(200).end("ok"));
+  await new Promise<void>((r) => devPing.listen(0, "127.0.0.1", r));
+
+  // 4. the real app
+  const port = await freePort(args.port ? Number(args.port) : 3000);
+  const appUrl = `http://localhost:${port}`;
+  const logFile = path.join(os.tmpdir(), `attune-demo-app-${port}.log`);
+  const logStream = fs.createWriteStream(logFile);
+  const child: ChildProcess = spawn(path.join(ROOT, "node_modules", ".bin", "remix-serve"), [build], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: "development",
+      PORT: String(port),
+      SHOPIFY_API_KEY: API_KEY,
+      SHOPIFY_API_SECRET: API_SECRET,
+      SHOPIFY_APP_URL: appUrl,
+      DATABASE_URL: databaseUrl,
+      ATTUNE_SIMULATOR: "1",
+      ATTUNE_ADMIN_ORIGIN: api.origin,
+      ATTUNE_INLINE_WORKER: "1",
+      REMIX_DEV_ORIGIN: `http://127.0.0.1:${(devPing.address() as net.AddressInfo).port}`,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.pipe(logStream);
+  child.stderr!.pipe(logStream);
+  if (args.verbose) {
+    child.stdout!.pipe(process.stdout);
+    child.stderr!.pipe(process.stderr);
+  }
+  let exited = false;
+  const childExit = new Promise<number | null>((resolve) => child.once("exit", (code) => ((exited = true), resolve(code))));
+  void childExit.then((code) => {
+    if (!stopping) {
+      console.error(`demo: the app exited (code ${code}); its log: ${logFile}\n${fs.readFileSync(logFile, "utf8").split("\n").slice(-30).join("\n")}`);
+      process.exit(1);
+    }
+  });
+  let stopping = false;
+  const stop = async (code: number) => {
+    stopping = true;
+    if (!exited) child.kill("SIGTERM");
+    await Promise.race([childExit, new Promise((r) => setTimeout(r, 5000))]);
+    if (!exited) child.kill("SIGKILL");
+    await api.close();
+    devPing.close();
+    await db.$disconnect();
+    process.exit(code);
+  };
+  stopDemo = stop;
+  process.once("SIGINT", () => void stop(0));
+  process.once("SIGTERM", () => void stop(0));
+
+  await waitFor("the app's /healthz", async () => (await fetch(`${appUrl}/healthz`)).ok, 60_000);
+  say(`app up on ${appUrl} (log: ${logFile}); its runtime resumes the pending backfill`);
+
+  // 5a. the backfill, driven by the app itself
+  let last = "";
+  const job = await waitFor(
+    "the backfill",
+    async () => {
+      const j = await db.backfillJob.findUnique({ where: { shopId: SHOP } });
+      if (!j) return null;
+      const line = `backfill ${j.status}: stage ${j.stage}, ${j.counts}`;
+      if (line !== last) say((last = line));
+      return j.status === "done" || j.status === "failed" ? j : null;
+    },
+    10 * 60_000,
+    500,
+  );
+  if (job.status === "failed") throw new Error(`backfill failed: ${job.error}`);
+
+  // 5b. the recent days, live, as signed webhooks
+  const deliveries = recentDeliveries(store, { since: cutoff });
+  const dups = deliveries.filter((d) => d.duplicate).length;
+  say(`sending ${deliveries.length} webhooks for the last ${recentDays} days (${dups} duplicates) to ${appUrl}/webhooks/*`);
+  const report = await sendWebhooks(deliveries, { appUrl, shop: SHOP, secret: API_SECRET, concurrency: 8, retries: 8, retryDelayMs: 100 });
+  say(`webhooks: ${report.ok}/${report.sent} acknowledged in ${(report.ms / 1000).toFixed(1)}s (${Math.round(report.sent / Math.max(report.ms / 1000, 0.001))}/s), ${report.retries} retries, statuses ${JSON.stringify(report.statuses)}`);
+  if (report.failed) throw new Error(`${report.failed} webhooks were never acknowledged; see ${logFile}`);
+  await waitFor("the ingest queue to drain", async () => (await db.webhookDelivery.count({ where: { status: "pending" } })) === 0, 5 * 60_000);
+  const failedDeliveries = await db.webhookDelivery.count({ where: { status: { in: ["failed", "dead"] } } });
+
+  // Summary
+  const where = { shopId: SHOP };
+  const [products, customers, orders, lines, refunds] = await Promise.all([
+    db.product.count({ where: { ...where, deletedAt: null } }),
+    db.customer.count({ where: { ...where, deletedAt: null } }),
+    db.order.count({ where: { ...where, deletedAt: null } }),
+    db.orderLine.count({ where }),
+    db.refund.count({ where }),
+  ]);
+  const expectedOrders = store.orders.length;
+  say(`stored: ${products} products, ${customers} customers, ${orders} orders (${lines} lines, ${refunds} refunds); store has ${expectedOrders} orders${orders === expectedOrders ? " - all present" : " - MISMATCH"}; ${failedDeliveries} failed deliveries`);
+  console.log(
+    [
+      "",
+      "  Attune demo is ready",
+      `  App (embedded admin; outside Shopify's admin it asks for a session): ${appUrl}/app`,
+      `  Health:             ${appUrl}/healthz`,
+      `  Storefront preview: (placeholder: the storefront preview URL goes here)`,
+      `  Admin API stand-in: ${api.url}`,
+      `  Shop:               ${SHOP}`,
+      `  Database:           ${databaseUrl}`,
+      `  Ready in ${elapsed()}.${args["exit-when-ready"] ? "" : " Ctrl-C to stop."}`,
+      "",
+    ].join("\n"),
+  );
+  if (orders !== expectedOrders || failedDeliveries) await stop(1);
+  if (args["exit-when-ready"]) await stop(0);
+}
+
+main().catch(async (e) => {
+  console.error(`demo: ${(e as Error).message}`);
+  if (stopDemo) await stopDemo(1);
+  process.exit(1);
+});

@@ -1,0 +1,75 @@
+/** Configuration that must stay in step: app config, routes, topics, API version, schemas, migrations. */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { parse } from "smol-toml";
+import { describe, expect, it } from "vitest";
+import { TOPIC_NAMES } from "../app/ingest/webhook-payloads";
+import { ADMIN_API_VERSION } from "../app/shopify/api-version";
+import { parseEnv } from "../app/utils/env.server";
+import { PG_SCHEMA, ROOT, SQLITE_SCHEMA, derivePostgresSchema } from "../scripts/db/schemas";
+
+const toml = parse(fs.readFileSync(path.join(ROOT, "shopify.app.toml"), "utf8")) as any;
+
+describe("shopify.app.toml", () => {
+  const subs: { topics?: string[]; compliance_topics?: string[]; uri: string }[] = toml.webhooks.subscriptions;
+
+  it("subscribes every handled topic, each to its own relative route, and nothing else", () => {
+    const subscribed = subs.flatMap((s) => [...(s.topics ?? []), ...(s.compliance_topics ?? [])]).sort();
+    expect(subscribed).toEqual([...TOPIC_NAMES].sort());
+    for (const s of subs) {
+      const topic = (s.topics ?? s.compliance_topics)![0];
+      expect(s.uri).toBe(`/webhooks/${topic}`);
+      expect(fs.existsSync(path.join(ROOT, "app", "routes", `webhooks.${topic.replace("/", ".")}.tsx`))).toBe(true);
+    }
+  });
+
+  it("declares the three mandatory compliance topics as compliance topics", () => {
+    expect(subs.flatMap((s) => s.compliance_topics ?? []).sort()).toEqual(["customers/data_request", "customers/redact", "shop/redact"]);
+  });
+
+  it("pins the same Admin API version as the code, and a valid app proxy", () => {
+    expect(toml.webhooks.api_version).toBe(ADMIN_API_VERSION);
+    expect(toml.app_proxy.prefix).toBe("apps");
+    expect(toml.app_proxy.subpath.length).toBeLessThanOrEqual(30);
+    expect(new URL(toml.app_proxy.url).pathname).toBe("/proxy");
+    expect(toml.embedded).toBe(true);
+  });
+
+  it("asks only for read scopes plus write_discounts", () => {
+    const scopes: string[] = toml.access_scopes.scopes.split(",");
+    expect(scopes.filter((s) => s.startsWith("write_"))).toEqual(["write_discounts"]);
+  });
+});
+
+describe("environment", () => {
+  const base = { SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: "s", SHOPIFY_APP_URL: "https://a.example.com" };
+
+  it("names each missing or malformed variable", () => {
+    expect(() => parseEnv({})).toThrow(/SHOPIFY_API_KEY[\s\S]*SHOPIFY_API_SECRET[\s\S]*SHOPIFY_APP_URL/);
+    expect(() => parseEnv({ ...base, DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL must be file:/);
+    expect(() => parseEnv({ ...base, PORT: "http" })).toThrow(/PORT/);
+  });
+
+  it("defaults to SQLite and refuses the simulator in production", () => {
+    expect(parseEnv(base).DATABASE_URL).toBe("file:./prisma/dev.sqlite");
+    expect(() => parseEnv({ ...base, NODE_ENV: "production", ATTUNE_SIMULATOR: "1" })).toThrow(/ATTUNE_SIMULATOR=1 is refused/);
+  });
+});
+
+describe("database schemas and migrations", () => {
+  it("the PostgreSQL schema is exactly the one derived from the SQLite schema", () => {
+    expect(fs.readFileSync(PG_SCHEMA, "utf8")).toBe(derivePostgresSchema(fs.readFileSync(SQLITE_SCHEMA, "utf8")));
+  });
+
+  it("every schema change has its migration (both databases get theirs from the same diff)", () => {
+    const snapshot = path.join(ROOT, "prisma", "migrations", "schema.snapshot.prisma");
+    const diff = (from: string, to: string) =>
+      execFileSync(process.execPath, ["node_modules/prisma/build/index.js", "migrate", "diff", "--from-schema-datamodel", from, "--to-schema-datamodel", to, "--exit-code"], {
+        cwd: ROOT,
+        stdio: "pipe",
+      });
+    // Exit code 0 = no difference; 2 = the schema changed without `npm run db:migration`.
+    expect(() => diff(snapshot, SQLITE_SCHEMA)).not.toThrow();
+  });
+});

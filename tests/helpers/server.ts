@@ -1,0 +1,74 @@
+/** Runs the real built app (remix-serve build/index.js) as a child process, for crash tests and benchmarks. */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+export function ensureBuilt() {
+  if (!fs.existsSync(path.join(ROOT, "build", "index.js"))) {
+    execFileSync(process.execPath, [path.join(ROOT, "node_modules", "@remix-run", "dev", "dist", "cli.js"), "build"], { cwd: ROOT, stdio: "ignore" });
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
+  });
+}
+
+export interface AppServer {
+  url: string;
+  child: ChildProcess;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export async function startApp(env: Record<string, string>, port?: number): Promise<AppServer> {
+  const p = port ?? (await freePort());
+  const child = spawn(process.execPath, [path.join(ROOT, "node_modules", "@remix-run", "serve", "dist", "cli.js"), "build/index.js"], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: "production", PORT: String(p), HOST: "127.0.0.1", ATTUNE_INLINE_WORKER: "1", ...env },
+    stdio: ["ignore", "ignore", process.env.ATTUNE_LOG ? "inherit" : "ignore"],
+  });
+  const url = `http://127.0.0.1:${p}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode} during start-up`);
+    try {
+      const r = await fetch(`${url}/healthz`);
+      if (r.ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error("app did not become healthy within 30 s");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    child,
+    stop: (signal: NodeJS.Signals = "SIGTERM") =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode) return resolve();
+        child.once("exit", () => resolve());
+        child.kill(signal);
+      }),
+  };
+}
+
+/** Polls /healthz until the ingest queue is empty. */
+export async function waitForDrain(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const h = (await (await fetch(`${url}/healthz`)).json()) as { queue: { pending: number } };
+    if (h.queue.pending === 0) return;
+    if (Date.now() > deadline) throw new Error(`queue still has ${h.queue.pending} pending deliveries`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
