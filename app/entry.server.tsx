@@ -6,6 +6,11 @@ import { renderToPipeableStream } from "react-dom/server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { ensureRuntime } from "./services/runtime.server";
 
+// server.mjs reaches these through the build's entry module to run the worker on its own thread.
+export { emitApplied, runIngestWorker } from "./services/runtime.server";
+export { createGroupWriter } from "./services/delivery-writer.server";
+export { db } from "./db.server";
+
 // Start background work with the server, so deliveries acknowledged before a crash are applied on restart.
 ensureRuntime();
 

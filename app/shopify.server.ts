@@ -1,6 +1,6 @@
 import "@shopify/shopify-app-remix/adapters/node";
 import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
-import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
+import { CachedSessionStorage } from "./shopify/session-storage.server";
 import { db } from "./db.server";
 import { env } from "./utils/env.server";
 import { ADMIN_API_VERSION } from "./shopify/api-version";
@@ -17,7 +17,7 @@ const shopify = shopifyApp({
   scopes: config.SCOPES.split(","),
   appUrl: config.SHOPIFY_APP_URL,
   authPathPrefix: "/auth",
-  sessionStorage: new PrismaSessionStorage(db()),
+  sessionStorage: new CachedSessionStorage(db()),
   distribution: AppDistribution.AppStore,
   // Expiring offline tokens stay off for now: the library refreshes them inside webhook verification,
   // which would make ingest depend on a network call to Shopify (see docs/architecture.md).

@@ -35,7 +35,7 @@ const DAY = 86_400_000;
 const { values: args } = parseArgs({
   options: {
     seed: { type: "string", default: "42" },
-    orders: { type: "string", default: "20000" },
+    orders: { type: "string", default: "12000" },
     products: { type: "string", default: "300" },
     customers: { type: "string", default: "3000" },
     "recent-days": { type: "string", default: "30" },
@@ -142,7 +142,7 @@ async function main() {
       DATABASE_URL: databaseUrl,
       ATTUNE_SIMULATOR: "1",
       ATTUNE_ADMIN_ORIGIN: api.origin,
-      ATTUNE_INLINE_WORKER: "1",
+      ATTUNE_WORKER: "inline",
       REMIX_DEV_ORIGIN: `http://127.0.0.1:${(devPing.address() as net.AddressInfo).port}`,
     },
     stdio: ["ignore", "pipe", "pipe"],

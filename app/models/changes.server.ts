@@ -1,10 +1,16 @@
 /** The change feed engine instances follow (see app/services/engine-sync.server.ts). */
 import type { Db } from "../db.server";
+import { exec, ts, valuesList } from "./sql.server";
 import type { Applied, Tx } from "./types";
 
 export async function appendChanges(tx: Tx, shop: string, changes: Applied["changes"]) {
   if (!changes.length) return;
-  await tx.changeEvent.createMany({ data: changes.map((c) => ({ shopId: shop, kind: c.kind, entityId: c.entityId })) });
+  const now = ts(new Date());
+  await exec(
+    tx,
+    `INSERT INTO "ChangeEvent" ("shopId", "kind", "entityId", "createdAt") VALUES ${valuesList(changes.length, 4)}`,
+    changes.flatMap((c) => [shop, c.kind, c.entityId, now]),
+  );
 }
 
 export async function changesSince(db: Db, shop: string, afterId: number, limit = 5000) {

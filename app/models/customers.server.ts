@@ -1,27 +1,27 @@
 import type { CustomerRecord } from "../ingest/records";
-import { type Applied, type Tx, isStale, json } from "./types";
+import { excludedSet, query, ts } from "./sql.server";
+import { type Applied, type Tx, json } from "./types";
 
+const CUSTOMER_COLUMNS = ["state", "countryCode", "provinceCode", "tags", "shopifyCreatedAt", "shopifyUpdatedAt", "updatedAt"];
+
+/**
+ * One conditional upsert: applies unless the stored row is a tombstone or newer than this payload.
+ * (Equal timestamps re-apply: the same version carries the same data.)
+ */
 export async function upsertCustomer(tx: Tx, shop: string, c: CustomerRecord): Promise<Applied> {
-  const existing = await tx.customer.findUnique({
-    where: { shopId_id: { shopId: shop, id: c.id } },
-    select: { shopifyUpdatedAt: true, deletedAt: true },
-  });
-  if (existing?.deletedAt) return { outcome: "ignored: customer was deleted", changes: [] };
-  if (isStale(c.updatedAt, existing?.shopifyUpdatedAt)) return { outcome: "ignored: older than stored", changes: [] };
-  const data = {
-    state: c.state,
-    countryCode: c.countryCode,
-    provinceCode: c.provinceCode,
-    tags: json(c.tags),
-    shopifyCreatedAt: c.createdAt,
-    shopifyUpdatedAt: c.updatedAt,
-  };
-  await tx.customer.upsert({
-    where: { shopId_id: { shopId: shop, id: c.id } },
-    create: { shopId: shop, id: c.id, ...data },
-    update: data,
-  });
-  return { outcome: existing ? "customer updated" : "customer created", changes: [{ kind: "customer", entityId: c.id }] };
+  const rows = await query<{ id: string }>(
+    tx,
+    `INSERT INTO "Customer" ("shopId", "id", ${CUSTOMER_COLUMNS.map((c) => `"${c}"`).join(", ")})
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT ("shopId", "id") DO UPDATE SET ${excludedSet(CUSTOMER_COLUMNS)}
+     WHERE "Customer"."deletedAt" IS NULL
+       AND ("Customer"."shopifyUpdatedAt" IS NULL OR excluded."shopifyUpdatedAt" IS NULL OR excluded."shopifyUpdatedAt" >= "Customer"."shopifyUpdatedAt")
+     RETURNING "id"`,
+    [shop, c.id, c.state, c.countryCode, c.provinceCode, json(c.tags), ts(c.createdAt), ts(c.updatedAt), ts(new Date())],
+  );
+  if (rows.length) return { outcome: "customer applied", changes: [{ kind: "customer", entityId: c.id }] };
+  const existing = await tx.customer.findUnique({ where: { shopId_id: { shopId: shop, id: c.id } }, select: { deletedAt: true } });
+  return { outcome: existing?.deletedAt ? "ignored: customer was deleted" : "ignored: older than stored", changes: [] };
 }
 
 /** customers/delete: the account is gone; keep a data-free tombstone so late updates can't revive it. */
@@ -30,3 +30,4 @@ export async function deleteCustomer(tx: Tx, shop: string, id: string): Promise<
   await tx.customer.upsert({ where: { shopId_id: { shopId: shop, id } }, create: { shopId: shop, id, ...tomb }, update: tomb });
   return { outcome: "customer deleted", changes: [{ kind: "customer", entityId: id }] };
 }
+

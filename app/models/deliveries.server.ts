@@ -6,6 +6,7 @@
  * ever applying one delivery twice (the lock dies with a crashed instance's transaction).
  */
 import { type Db, providerOf } from "../db.server";
+import { exec, query, ts, writeTransaction } from "./sql.server";
 import type { Tx } from "./types";
 
 export interface NewDelivery {
@@ -16,19 +17,44 @@ export interface NewDelivery {
   sealedPayload: string;
 }
 
-/** Returns false when this webhook id was already received (a retry or duplicate). */
+/**
+ * Returns false when this webhook id was already received (a retry, or a concurrent twin: the
+ * unique index decides, so exactly one of two simultaneous inserts wins).
+ */
 export async function enqueue(db: Db, d: NewDelivery): Promise<boolean> {
-  try {
-    await db.webhookDelivery.create({
-      data: { webhookId: d.webhookId, shopId: d.shopId, topic: d.topic, apiVersion: d.apiVersion, payload: d.sealedPayload },
-      select: { seq: true },
-    });
-    return true;
-  } catch (e) {
-    // Checked by code, not class: the SQLite and PostgreSQL clients each have their own error classes.
-    if ((e as { code?: string }).code === "P2002") return false;
-    throw e;
-  }
+  const now = ts(new Date());
+  const inserted = await exec(
+    db,
+    `INSERT INTO "WebhookDelivery" ("webhookId", "shopId", "topic", "apiVersion", "payload", "status", "attempts", "availableAt", "receivedAt")
+     VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)
+     ON CONFLICT ("webhookId") DO NOTHING`,
+    [d.webhookId, d.shopId, d.topic, d.apiVersion, d.sealedPayload, now, now],
+  );
+  return inserted === 1;
+}
+
+/**
+ * Group commit: many deliveries in one statement (and one transaction). Returns, per input, whether
+ * it was new; a webhook id repeated within the batch counts as new only once.
+ */
+export async function enqueueMany(db: Db, ds: NewDelivery[]): Promise<boolean[]> {
+  if (!ds.length) return [];
+  const now = ts(new Date());
+  const rows = await writeTransaction(db, (tx) => query<{ webhookId: string }>(
+    tx,
+    `INSERT INTO "WebhookDelivery" ("webhookId", "shopId", "topic", "apiVersion", "payload", "status", "attempts", "availableAt", "receivedAt")
+     VALUES ${ds.map(() => "(?, ?, ?, ?, ?, 'pending', 0, ?, ?)").join(", ")}
+     ON CONFLICT ("webhookId") DO NOTHING
+     RETURNING "webhookId"`,
+    ds.flatMap((d) => [d.webhookId, d.shopId, d.topic, d.apiVersion, d.sealedPayload, now, now]),
+  ));
+  const inserted = new Set(rows.map((r) => r.webhookId));
+  const seen = new Set<string>();
+  return ds.map((d) => {
+    const fresh = inserted.has(d.webhookId) && !seen.has(d.webhookId);
+    seen.add(d.webhookId);
+    return fresh;
+  });
 }
 
 export interface ClaimedDelivery {
@@ -66,10 +92,12 @@ export async function claim(db: Db, tx: Tx, limit: number): Promise<ClaimedDeliv
 
 /** Applied (or deliberately ignored): the sealed body is dropped, only the outcome stays. */
 export async function markDone(tx: Tx, seq: number, outcome: string) {
-  await tx.webhookDelivery.updateMany({
-    where: { seq },
-    data: { status: outcome.startsWith("ignored") ? "ignored" : "processed", outcome: outcome.slice(0, 500), payload: null, processedAt: new Date() },
-  });
+  await exec(tx, `UPDATE "WebhookDelivery" SET "status" = ?, "outcome" = ?, "payload" = NULL, "processedAt" = ? WHERE "seq" = ?`, [
+    outcome.startsWith("ignored") ? "ignored" : "processed",
+    outcome.slice(0, 500),
+    ts(new Date()),
+    seq,
+  ]);
 }
 
 export const MAX_ATTEMPTS = 8;

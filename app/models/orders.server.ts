@@ -1,6 +1,13 @@
 import type { OrderRecord, RefundRecord } from "../ingest/records";
 import { upsertCustomer } from "./customers.server";
-import { type Applied, type Tx, isStale } from "./types";
+import { exec, excludedSet, query, ts, valuesList } from "./sql.server";
+import { type Applied, type Tx } from "./types";
+
+const ORDER_COLUMNS = [
+  "name", "customerId", "currency", "totalCents", "financialStatus", "countryCode", "provinceCode",
+  "sourceName", "trafficSource", "test", "shopifyCreatedAt", "shopifyUpdatedAt", "cancelledAt", "updatedAt",
+];
+const LINE_COLUMNS = ["shopId", "id", "orderId", "productId", "variantId", "title", "quantity", "priceCents"];
 
 /**
  * Applies an order (create/updated/paid/cancelled, or a backfilled one).
@@ -9,45 +16,45 @@ import { type Applied, type Tx, isStale } from "./types";
  * quantities are always recomputed from the stored refund lines.
  */
 export async function upsertOrder(tx: Tx, shop: string, o: OrderRecord, opts: { customerRedacted: boolean }): Promise<Applied> {
-  const existing = await tx.order.findUnique({
-    where: { shopId_id: { shopId: shop, id: o.id } },
-    select: { shopifyUpdatedAt: true, deletedAt: true },
-  });
-  if (existing?.deletedAt) return { outcome: "ignored: order was deleted", changes: [] };
   const incomingAt = o.updatedAt ?? o.createdAt;
-  if (isStale(incomingAt, existing?.shopifyUpdatedAt)) return { outcome: "ignored: older than stored", changes: [] };
+  const customerId = opts.customerRedacted ? null : o.customerId;
+  // One conditional upsert: a tombstone or a newer stored version wins (equal versions re-apply).
+  const applied = await query<{ id: string }>(
+    tx,
+    `INSERT INTO "Order" ("shopId", "id", ${ORDER_COLUMNS.map((c) => `"${c}"`).join(", ")})
+     VALUES (${Array(ORDER_COLUMNS.length + 2).fill("?").join(", ")})
+     ON CONFLICT ("shopId", "id") DO UPDATE SET ${excludedSet(ORDER_COLUMNS)}
+     WHERE "Order"."deletedAt" IS NULL
+       AND ("Order"."shopifyUpdatedAt" IS NULL OR excluded."shopifyUpdatedAt" >= "Order"."shopifyUpdatedAt")
+     RETURNING "id"`,
+    [
+      shop, o.id, o.name, customerId, o.currency, o.totalCents, o.financialStatus, o.countryCode,
+      opts.customerRedacted ? null : o.provinceCode, o.sourceName, o.trafficSource, o.test,
+      ts(o.createdAt), ts(incomingAt), ts(o.cancelledAt), ts(new Date()),
+    ],
+  );
+  if (!applied.length) {
+    const existing = await tx.order.findUnique({ where: { shopId_id: { shopId: shop, id: o.id } }, select: { deletedAt: true } });
+    return { outcome: existing?.deletedAt ? "ignored: order was deleted" : "ignored: older than stored", changes: [] };
+  }
 
   const changes: Applied["changes"] = [{ kind: "order", entityId: o.id }];
-  const customerId = opts.customerRedacted ? null : o.customerId;
   if (o.customer && customerId) {
     const c = await upsertCustomer(tx, shop, o.customer);
     changes.push(...c.changes);
   }
-  const data = {
-    name: o.name,
-    customerId,
-    currency: o.currency,
-    totalCents: o.totalCents,
-    financialStatus: o.financialStatus,
-    countryCode: o.countryCode,
-    provinceCode: opts.customerRedacted ? null : o.provinceCode,
-    sourceName: o.sourceName,
-    trafficSource: o.trafficSource,
-    test: o.test,
-    shopifyCreatedAt: o.createdAt,
-    shopifyUpdatedAt: incomingAt,
-    cancelledAt: o.cancelledAt,
-  };
-  await tx.order.upsert({ where: { shopId_id: { shopId: shop, id: o.id } }, create: { shopId: shop, id: o.id, ...data }, update: data });
-  await tx.orderLine.deleteMany({ where: { shopId: shop, orderId: o.id } });
+  // Lines are replaced wholesale: an order edit can remove lines.
+  await exec(tx, `DELETE FROM "OrderLine" WHERE "shopId" = ? AND "orderId" = ?`, [shop, o.id]);
   if (o.lines.length) {
-    await tx.orderLine.createMany({
-      data: o.lines.map((l) => ({ shopId: shop, id: l.id, orderId: o.id, productId: l.productId, variantId: l.variantId, title: l.title, quantity: l.quantity, priceCents: l.priceCents })),
-    });
+    await exec(
+      tx,
+      `INSERT INTO "OrderLine" (${LINE_COLUMNS.map((c) => `"${c}"`).join(", ")}) VALUES ${valuesList(o.lines.length, LINE_COLUMNS.length)}`,
+      o.lines.flatMap((l) => [shop, l.id, o.id, l.productId, l.variantId, l.title, l.quantity, l.priceCents]),
+    );
   }
   for (const r of o.refunds) await storeRefund(tx, shop, r);
   await recomputeRefunded(tx, shop, o.id);
-  return { outcome: existing ? "order updated" : "order created", changes };
+  return { outcome: "order applied", changes };
 }
 
 async function storeRefund(tx: Tx, shop: string, r: RefundRecord) {
@@ -59,11 +66,16 @@ async function storeRefund(tx: Tx, shop: string, r: RefundRecord) {
   }
 }
 
+/** Refunds may arrive before or after their order: always derive refunded units from stored refund lines. */
 async function recomputeRefunded(tx: Tx, shop: string, orderId: string) {
-  const sums = await tx.refundLine.groupBy({ by: ["lineItemId"], where: { shopId: shop, orderId }, _sum: { quantity: true } });
-  for (const s of sums) {
-    await tx.orderLine.updateMany({ where: { shopId: shop, id: s.lineItemId }, data: { refundedQuantity: s._sum.quantity ?? 0 } });
-  }
+  await exec(
+    tx,
+    `UPDATE "OrderLine" SET "refundedQuantity" = COALESCE((
+       SELECT SUM(rl."quantity") FROM "RefundLine" rl WHERE rl."shopId" = "OrderLine"."shopId" AND rl."lineItemId" = "OrderLine"."id"
+     ), 0)
+     WHERE "shopId" = ? AND "orderId" = ?`,
+    [shop, orderId],
+  );
 }
 
 export async function applyRefund(tx: Tx, shop: string, r: RefundRecord): Promise<Applied> {

@@ -3,11 +3,13 @@
  * Redaction anonymizes orders (they are the merchant's sales record and feed anonymous
  * co-purchase statistics) and deletes everything else that names the customer.
  */
+import { query } from "./sql.server";
 import type { Tx } from "./types";
 import { parseJsonArray } from "./types";
 
 export async function isRedacted(tx: Tx, shop: string, hash: string): Promise<boolean> {
-  return (await tx.redaction.count({ where: { shopId: shop, customerHash: hash } })) > 0;
+  const rows = await query<{ one: number }>(tx, `SELECT 1 AS "one" FROM "Redaction" WHERE "shopId" = ? AND "customerHash" = ?`, [shop, hash]);
+  return rows.length > 0;
 }
 
 export async function redactCustomer(tx: Tx, shop: string, customerId: string, orderIds: string[], hash: string) {

@@ -9,6 +9,8 @@ import { topicFromHeader } from "../ingest/webhook-payloads";
 import { appendChanges } from "../models/changes.server";
 import { type ClaimedDelivery, claim, markDone, markFailed } from "../models/deliveries.server";
 import { forgetShop } from "../models/shop.server";
+import { writeTransaction } from "../models/sql.server";
+import type { Tx } from "../models/types";
 import { unseal } from "../utils/crypto.server";
 import { log } from "../utils/log.server";
 import { applyDelivery } from "./apply.server";
@@ -22,7 +24,7 @@ export interface WorkerOptions {
   onApplied?: (shops: Set<string>) => void;
 }
 
-async function applyOne(opts: WorkerOptions, tx: Parameters<Parameters<Db["$transaction"]>[0]>[0], d: ClaimedDelivery) {
+async function applyOne(opts: WorkerOptions, tx: Tx, d: ClaimedDelivery) {
   const topic = topicFromHeader(d.topic);
   // Both are validated before enqueueing, so either means a bug or a tampered row: fail loudly.
   if (!topic) throw new Error(`unknown topic ${d.topic}`);
@@ -40,24 +42,22 @@ async function applyOne(opts: WorkerOptions, tx: Parameters<Parameters<Db["$tran
 /** Processes one batch. Returns how many deliveries were taken (0 = queue empty). */
 export async function drainOnce(opts: WorkerOptions): Promise<number> {
   const { db } = opts;
-  const limit = opts.batchSize ?? (providerOf(db) === "sqlite" ? 16 : 50);
+  // SQLite: acks wait behind an open apply transaction (one writer), so keep transactions short.
+  const limit = opts.batchSize ?? (providerOf(db) === "sqlite" ? 8 : 50);
   const shops = new Set<string>();
   let taken = 0;
   let failedSeq: number | null = null;
   try {
-    await db.$transaction(
-      async (tx) => {
-        const batch = await claim(db, tx, limit);
-        taken = batch.length;
-        for (const d of batch) {
-          failedSeq = d.seq;
-          await applyOne(opts, tx, d);
-          shops.add(d.shopId);
-        }
-        failedSeq = null;
-      },
-      { timeout: 30_000, maxWait: 30_000 },
-    );
+    await writeTransaction(db, async (tx) => {
+      const batch = await claim(db, tx, limit);
+      taken = batch.length;
+      for (const d of batch) {
+        failedSeq = d.seq;
+        await applyOne(opts, tx, d);
+        shops.add(d.shopId);
+      }
+      failedSeq = null;
+    });
   } catch (e) {
     if (failedSeq === null) throw e;
     // One delivery broke the batch (everything rolled back): isolate it, keep the rest flowing.

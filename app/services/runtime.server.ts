@@ -1,7 +1,10 @@
 /**
- * Process-wide background work: the ingest worker (and, through its onApplied hook, the engine
- * followers). Started once per process on first use; ATTUNE_INLINE_WORKER=0 leaves draining to a
- * dedicated worker process (or to tests, which drain explicitly).
+ * Background work — the ingest worker and backfills — and the in-process "data applied" signal
+ * that engine followers listen to. ATTUNE_WORKER chooses where the worker runs:
+ * - inline: in this thread, started with the server (dev server, the demo's child app);
+ * - thread: server.mjs runs it on a worker thread, so acknowledging a webhook never queues behind
+ *   applying one (the acks and the applies each get a core); the thread relays "applied" here;
+ * - off: nowhere in this process (tests drain explicitly; or dedicated workers elsewhere).
  */
 import { db } from "../db.server";
 import { env } from "../utils/env.server";
@@ -15,22 +18,41 @@ const listeners = new Set<Listener>();
 declare global {
   // eslint-disable-next-line no-var
   var __attuneWorker: ReturnType<typeof startWorker> | undefined;
+  // eslint-disable-next-line no-var
+  var __attuneRuntimeStarted: boolean | undefined;
+  /** Set by server.mjs in thread mode: wakes the worker thread. */
+  // eslint-disable-next-line no-var
+  var __attuneNotifyWorker: (() => void) | undefined;
+}
+
+/** Starts the ingest worker and resumes backfills in the calling thread. */
+export function runIngestWorker(onApplied: Listener = emitApplied) {
+  const worker = startWorker({ db: db(), secret: env().SHOPIFY_API_SECRET, onApplied });
+  // Backfills interrupted by a restart (or seeded as pending) continue in the background.
+  resumeBackfills().catch((e) => log.error("backfill resume failed", { error: (e as Error).message }));
+  return worker;
 }
 
 export function ensureRuntime() {
-  if (global.__attuneWorker || env().ATTUNE_INLINE_WORKER !== "1") return;
-  global.__attuneWorker = startWorker({
-    db: db(),
-    secret: env().SHOPIFY_API_SECRET,
-    onApplied: (shops) => listeners.forEach((l) => l(shops)),
-  });
-  // Backfills interrupted by a restart (or seeded as pending) continue in the background.
-  resumeBackfills().catch((e) => log.error("backfill resume failed", { error: (e as Error).message }));
+  if (global.__attuneRuntimeStarted) return;
+  global.__attuneRuntimeStarted = true;
+  if (env().ATTUNE_WORKER !== "inline") return;
+  global.__attuneWorker = runIngestWorker();
+  // On shutdown, let the worker finish its current transaction (an interrupted one would only be redone).
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.once(signal, () => void global.__attuneWorker?.stop());
+  }
 }
 
 export function notifyWorker() {
   ensureRuntime();
-  global.__attuneWorker?.notify();
+  if (global.__attuneWorker) global.__attuneWorker.notify();
+  else global.__attuneNotifyWorker?.();
+}
+
+/** Tell this process's listeners that data changed for these shops. */
+export function emitApplied(shops: Set<string>) {
+  listeners.forEach((l) => l(shops));
 }
 
 /** Subscribe to "data changed for these shops" (in this process). */

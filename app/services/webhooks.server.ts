@@ -8,16 +8,13 @@
  */
 import { jsonResponse } from "../utils/http.server";
 import { z } from "zod";
-import { db } from "../db.server";
 import { TOPICS, type Topic, describeZodError, topicFromHeader } from "../ingest/webhook-payloads";
-import { enqueue } from "../models/deliveries.server";
-import { ensureShop } from "../models/shop.server";
 import { authenticate } from "../shopify.server";
 import { seal } from "../utils/crypto.server";
 import { env } from "../utils/env.server";
 import { parseJsonLossless } from "../utils/json";
 import { log } from "../utils/log.server";
-import { notifyWorker } from "./runtime.server";
+import { persistDelivery } from "./delivery-writer.server";
 
 function reject(status: number, reason: string, fields: Record<string, unknown>) {
   log.warn("webhook rejected", { status, reason, ...fields });
@@ -45,15 +42,6 @@ export async function receiveWebhook(request: Request, expected: Topic): Promise
     return reject(422, `payload does not match ${topic}: ${(e as Error).message}`, { shop, webhookId, topic });
   }
 
-  const database = db();
-  await ensureShop(database, shop);
-  const fresh = await enqueue(database, {
-    webhookId,
-    shopId: shop,
-    topic,
-    apiVersion: apiVersion ?? null,
-    sealedPayload: seal(env().SHOPIFY_API_SECRET, raw),
-  });
-  if (fresh) notifyWorker();
+  await persistDelivery({ webhookId, shopId: shop, topic, apiVersion: apiVersion ?? null, sealedPayload: seal(env().SHOPIFY_API_SECRET, raw) });
   return new Response(null, { status: 200 });
 }

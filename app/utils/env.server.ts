@@ -20,13 +20,13 @@ const schema = z.object({
   ATTUNE_SIMULATOR: z.enum(["0", "1"]).default("0"),
   /** Where Admin API calls go while the simulator is on (never used otherwise). */
   ATTUNE_ADMIN_ORIGIN: z.url().optional(),
-  /** Run the ingest worker inside the web process (default) or only in dedicated workers. */
-  ATTUNE_INLINE_WORKER: z.enum(["0", "1"]).default("1"),
+  /** Where the ingest worker runs: see app/services/runtime.server.ts. server.mjs defaults to "thread". */
+  ATTUNE_WORKER: z.enum(["inline", "thread", "off"]).default("inline"),
 });
 
 export type Env = z.infer<typeof schema>;
 
-export function parseEnv(source: NodeJS.ProcessEnv): Env {
+export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = schema.safeParse(source);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`);

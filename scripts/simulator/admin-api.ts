@@ -89,6 +89,17 @@ const iso = (d: Date | null) => (d ? d.toISOString().replace(/\.\d{3}Z$/, "Z") :
 
 /* ---------------------------------------------------------------- query cost (approximation of Shopify's) */
 
+/**
+ * Requested cost, after Shopify's published rules: scalars and enums 0, objects 1, connections
+ * 2 + first x (cost of one node); `edges`/`node`/`pageInfo` wrappers add nothing; mutations 10.
+ */
+export function queryCost(schema: GraphQLSchema, doc: DocumentNode, vars: Record<string, unknown> = {}, operationName?: string): number {
+  const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName));
+  if (!op) return 0;
+  const root = op.operation === "mutation" ? schema.getMutationType() : schema.getQueryType();
+  return (op.operation === "mutation" ? 10 : 0) + selectionCost(schema, op.selectionSet, root, vars);
+}
+
 function selectionCost(schema: GraphQLSchema, set: SelectionSetNode | undefined, parent: unknown, vars: Record<string, unknown>): number {
   if (!set || !(parent instanceof GraphQLObjectType || parent instanceof GraphQLInterfaceType)) return 0;
   let cost = 0;
@@ -103,14 +114,34 @@ function selectionCost(schema: GraphQLSchema, set: SelectionSetNode | undefined,
     if (!def) continue;
     const named = getNamedType(def.type);
     if (!(named instanceof GraphQLObjectType || named instanceof GraphQLInterfaceType)) continue;
-    const first = argValue(sel, "first", vars) ?? argValue(sel, "last", vars);
-    if (named.name.endsWith("Connection")) cost += 2 + (typeof first === "number" ? first : 1) * selectionCost(schema, sel.selectionSet, named, vars);
-    else if (sel.name.value === "nodes" && parent.name === "QueryRoot") {
+    if (named.name.endsWith("Connection")) {
+      const first = argValue(sel, "first", vars) ?? argValue(sel, "last", vars);
+      cost += 2 + (typeof first === "number" ? first : 1) * connectionNodeCost(schema, sel.selectionSet, named, vars);
+    } else if (sel.name.value === "nodes" && (parent.name === "QueryRoot" || parent.name === "Query")) {
       const ids = argValue(sel, "ids", vars);
       cost += (Array.isArray(ids) ? ids.length : 1) * (1 + selectionCost(schema, sel.selectionSet, named, vars));
-    } else cost += 1 + selectionCost(schema, sel.selectionSet, named, vars);
+    } else if (sel.name.value === "pageInfo") continue;
+    else cost += 1 + selectionCost(schema, sel.selectionSet, named, vars);
   }
   return cost;
+}
+
+/** Cost of one node of a connection, looking through edges { node } and nodes. */
+function connectionNodeCost(schema: GraphQLSchema, set: SelectionSetNode | undefined, conn: GraphQLObjectType | GraphQLInterfaceType, vars: Record<string, unknown>): number {
+  let cost = 0;
+  for (const sel of set?.selections ?? []) {
+    if (sel.kind !== Kind.FIELD) continue;
+    const def = conn.getFields()[sel.name.value];
+    if (!def) continue;
+    if (sel.name.value === "nodes") cost += selectionCost(schema, sel.selectionSet, getNamedType(def.type), vars);
+    else if (sel.name.value === "edges") {
+      const edge = getNamedType(def.type) as GraphQLObjectType;
+      for (const e of sel.selectionSet?.selections ?? []) {
+        if (e.kind === Kind.FIELD && e.name.value === "node") cost += selectionCost(schema, e.selectionSet, getNamedType(edge.getFields().node.type), vars);
+      }
+    }
+  }
+  return Math.max(1, cost);
 }
 
 function argValue(field: FieldNode, name: string, vars: Record<string, unknown>): unknown {
@@ -367,8 +398,7 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
       return { status: 200, json: { errors: invalid.map((e) => ({ message: e.message, locations: e.locations, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } })) } };
     }
     const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!body.operationName || d.name?.value === body.operationName));
-    const rootType = op?.operation === "mutation" ? schema.getMutationType() : schema.getQueryType();
-    const requested = (op?.operation === "mutation" ? 10 : 1) + selectionCost(schema, op?.selectionSet, rootType, variables);
+    const requested = Math.max(1, queryCost(schema, doc, variables, typeof body.operationName === "string" ? body.operationName : undefined));
     if (requested > 1000) {
       return { status: 200, json: { errors: [{ message: `Query cost is ${requested}, which exceeds the single query max cost limit (1000).`, extensions: { code: "MAX_COST_EXCEEDED", cost: requested, maxCost: 1000 } }] } };
     }

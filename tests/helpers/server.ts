@@ -1,4 +1,4 @@
-/** Runs the real built app (remix-serve build/index.js) as a child process, for crash tests and benchmarks. */
+/** Runs the real built app (`npm start`: server.mjs) as a child process, for crash tests and benchmarks. */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -32,9 +32,9 @@ export interface AppServer {
 
 export async function startApp(env: Record<string, string>, port?: number): Promise<AppServer> {
   const p = port ?? (await freePort());
-  const child = spawn(process.execPath, [path.join(ROOT, "node_modules", "@remix-run", "serve", "dist", "cli.js"), "build/index.js"], {
+  const child = spawn(process.execPath, [path.join(ROOT, "server.mjs")], {
     cwd: ROOT,
-    env: { ...process.env, NODE_ENV: "production", PORT: String(p), HOST: "127.0.0.1", ATTUNE_INLINE_WORKER: "1", ...env },
+    env: { ...process.env, NODE_ENV: "production", PORT: String(p), HOST: "127.0.0.1", ATTUNE_WORKER: "thread", ...env },
     stdio: ["ignore", "ignore", process.env.ATTUNE_LOG ? "inherit" : "ignore"],
   });
   const url = `http://127.0.0.1:${p}`;

@@ -15,7 +15,7 @@ import { SECRET, sample } from "../helpers/webhooks";
 
 const raw = (o: unknown) => JSON.stringify(o);
 
-async function deliver(db: Db, shop: string, topic: string, body: unknown, webhookId = crypto.randomUUID(), secret = SECRET()) {
+async function deliver(db: Db, shop: string, topic: string, body: unknown, webhookId: string = crypto.randomUUID(), secret = SECRET()) {
   await ensureShop(db, shop);
   return enqueue(db, { webhookId, shopId: shop, topic, apiVersion: "2026-10", sealedPayload: seal(secret, raw(body)) });
 }

@@ -153,12 +153,12 @@ describe("security and bad input", () => {
 
   it("a database fault surfaces as a server error (so Shopify retries), not as a 2xx", async () => {
     const database = db();
-    const original = database.webhookDelivery.create;
-    (database.webhookDelivery as any).create = () => Promise.reject(new Error("disk I/O error"));
+    const original = database.$executeRawUnsafe;
+    (database as any).$executeRawUnsafe = () => Promise.reject(new Error("disk I/O error"));
     try {
       await expect(send("orders/create", sample("orders/create", shop))).rejects.toThrow("disk I/O error");
     } finally {
-      (database.webhookDelivery as any).create = original;
+      (database as any).$executeRawUnsafe = original;
     }
     expect(await db().webhookDelivery.count({ where: { shopId: shop } })).toBe(0);
   });

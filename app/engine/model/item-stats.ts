@@ -81,9 +81,9 @@ export class ItemStats {
       const i = items[a];
       this.changes[i]++;
       this.basketsWith[i] += sign;
-      this.trend[i] = clampTiny(this.trend[i] + w);
+      this.trend[i] = settle(this.trend[i] + w, w);
       if (ct) {
-        const v = clampTiny((ct.get(i) ?? 0) + w);
+        const v = settle((ct.get(i) ?? 0) + w, w);
         if (v === 0) ct.delete(i);
         else ct.set(i, v);
       }
@@ -218,7 +218,10 @@ function addPairs(co: (IntCounter | undefined)[], items: Int32Array, sign: numbe
   }
 }
 
-/** Floating-point residue after retracting every contribution must read as exactly zero. */
-function clampTiny(v: number): number {
-  return Math.abs(v) < 1e-12 ? 0 : v;
+/**
+ * Floating-point residue after retracting every contribution must read as exactly zero: anything
+ * smaller than a billionth of the weight just added or removed is rounding, not an order.
+ */
+function settle(v: number, w: number): number {
+  return Math.abs(v) <= 1e-9 * Math.abs(w) ? 0 : v;
 }

@@ -209,6 +209,21 @@ export class StoreModel implements StoreView, Recommender {
     return value;
   }
 
+  /**
+   * A shop-wide ranking (best-sellers, trending), recomputed once the statistics have moved by more
+   * than 0.1% of all orders: exact on a small shop, and on a large one a burst of webhooks does not
+   * re-rank 20k products before every request.
+   */
+  cachedRanking<T>(key: string, compute: () => T): T {
+    const st = this.stats;
+    const hit = this.derived.get(key);
+    const drift = Math.floor(st.totalBaskets * 0.001);
+    if (hit && hit.version <= st.version && st.version - hit.version <= drift) return hit.value as T;
+    const value = compute();
+    this.derived.set(key, { version: st.version, value });
+    return value;
+  }
+
   /** A value derived from item i's statistics (its neighbour list), refreshed per neighbourStaleness. */
   cachedForItem<T>(key: string, i: number, compute: () => T): T {
     const st = this.stats;

@@ -1,5 +1,6 @@
 import type { StoreModel } from "../model/store-model";
 import { type Candidate, type RecsContext } from "./context";
+import { attributeKeys } from "./similarity";
 import { topIndexes } from "./top-k";
 
 /** How many ranked items the cached popularity lists hold; filters rarely reject more than this. */
@@ -10,7 +11,7 @@ const NEWEST = 300;
 
 /** Items by time-decayed popularity (decay reference is shared, so the ranking is time-invariant). */
 export function trendingRanking(model: StoreModel): Int32Array {
-  return model.cached("trending", true, () => {
+  return model.cachedRanking("trending", () => {
     const t = model.stats.trend;
     return topIndexes(model.productCapacity, (i) => t[i], RANKED);
   });
@@ -18,7 +19,7 @@ export function trendingRanking(model: StoreModel): Int32Array {
 
 /** Items by plain order count (long-run popularity). */
 export function popularRanking(model: StoreModel): Int32Array {
-  return model.cached("popular", true, () => {
+  return model.cachedRanking("popular", () => {
     const b = model.stats.basketsWith;
     return topIndexes(model.productCapacity, (i) => b[i], RANKED);
   });
@@ -39,7 +40,7 @@ export function trendingInCountry(ctx: RecsContext): Candidate[] {
   const country = (ctx.req.context.country ?? "").toUpperCase();
   const m = country ? ctx.model.stats.countryTrend.get(country) : undefined;
   if (!m) return trending(ctx);
-  const ranked = ctx.model.cached(`trend:${country}`, true, () =>
+  const ranked = ctx.model.cachedRanking(`trend:${country}`, () =>
     [...m].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, RANKED),
   );
   const factor = Math.exp((ctx.model.stats.trendRef - ctx.now) / ctx.model.stats.tau);
@@ -89,11 +90,13 @@ export function newArrivals(ctx: RecsContext): Candidate[] {
     const freshness = Math.pow(0.5, ageDays / 30);
     let affinity = 0;
     let why = "";
-    const t = taste.get(`t:${p.productType.toLowerCase()}`) ?? 0;
-    const v = taste.get(`v:${p.vendor.toLowerCase()}`) ?? 0;
-    if (t > 0) (affinity += 2 * t), (why = `New in ${p.productType}, one of your favourites`);
-    if (v > 0) (affinity += v), (why ||= `New from ${p.vendor}, a brand you like`);
-    for (const tag of p.tags) affinity += 0.5 * (taste.get(`g:${tag.toLowerCase()}`) ?? 0);
+    for (const key of attributeKeys(model, i)) {
+      const share = taste.get(key) ?? 0;
+      if (share === 0) continue;
+      if (key.startsWith("t:")) (affinity += 2 * share), (why = `New in ${p.productType}, one of your favourites`);
+      else if (key.startsWith("v:")) (affinity += share), (why ||= `New from ${p.vendor}, a brand you like`);
+      else if (key.startsWith("g:")) affinity += 0.5 * share;
+    }
     out.push({ idx: i, score: freshness * (1 + affinity), reason: why || "Just arrived" });
   }
   return out.sort((a, b) => b.score - a.score || a.idx - b.idx);
@@ -103,10 +106,7 @@ export function newArrivals(ctx: RecsContext): Candidate[] {
 function tasteProfile(ctx: RecsContext): Map<string, number> {
   const counts = new Map<string, number>();
   const add = (i: number, w: number) => {
-    const p = ctx.model.productAt(i);
-    if (!p) return;
-    const keys = [`t:${p.productType.toLowerCase()}`, `v:${p.vendor.toLowerCase()}`, ...p.tags.map((g) => `g:${g.toLowerCase()}`)];
-    for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + w);
+    for (const k of attributeKeys(ctx.model, i)) if (!k.startsWith("c:")) counts.set(k, (counts.get(k) ?? 0) + w);
   };
   for (const rec of ctx.history) for (const i of rec.items) add(i, 1);
   if (ctx.viewing >= 0) add(ctx.viewing, 1);

@@ -24,6 +24,19 @@ function keysOf(p: CatalogProduct): string[] {
   return keys;
 }
 
+/** Each product's attribute keys ("t:tea", "v:acme", "c:123", "g:organic"), per catalog version. */
+export function attributeKeys(model: StoreModel, idx: number): readonly string[] {
+  const all = model.cached("attributeKeys", false, () => {
+    const keys: (string[] | undefined)[] = [];
+    for (let i = 0; i < model.productCapacity; i++) {
+      const p = model.productAt(i);
+      keys.push(p ? [...new Set(keysOf(p))] : undefined);
+    }
+    return keys;
+  });
+  return all[idx] ?? [];
+}
+
 /** Inverted index attribute -> products, rebuilt only when the catalog changes. */
 function attributeIndex(model: StoreModel): AttributeIndex {
   return model.cached("attributes", false, () => {
@@ -59,7 +72,7 @@ export function similarTo(model: StoreModel, seed: number): [number, number][] {
     if (!p) return [];
     const { postings, products } = attributeIndex(model);
     const scores = new Map<number, number>();
-    for (const key of new Set(keysOf(p))) {
+    for (const key of attributeKeys(model, seed)) {
       const list = postings.get(key);
       if (!list || list.length <= 1) continue;
       const w = WEIGHTS[key[0] as Kind] * Math.log(1 + products / list.length);

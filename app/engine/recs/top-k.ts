@@ -47,8 +47,3 @@ export function topIndexes(n: number, score: (i: number) => number, k: number): 
 function worse(sa: number, ia: number, sb: number, ib: number): boolean {
   return sa < sb || (sa === sb && ia > ib);
 }
-
-/** Sorts scored entries best first, ties by index, and keeps at most k. */
-export function rankScores(scores: Map<number, number>, k: number): [number, number][] {
-  return [...scores].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, k);
-}

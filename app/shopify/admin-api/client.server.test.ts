@@ -7,7 +7,7 @@ import { SHOP_QUERY } from "./documents";
 const store = generateStore({ seed: 3, products: 5, customers: 5, orders: 5, now: new Date("2026-06-01T00:00:00Z") });
 let api: AdminApi;
 beforeAll(async () => {
-  api = await startAdminApi({ store, tokens: { [store.shop]: "shpat_test" }, bucket: { maximumAvailable: 3, restoreRate: 10 } });
+  api = await startAdminApi({ store, tokens: { [store.shop]: "shpat_test" }, bucket: { maximumAvailable: 2, restoreRate: 4 } });
 });
 afterAll(() => api.close());
 
@@ -30,8 +30,8 @@ describe("Admin API client", () => {
         return new Promise((r) => setTimeout(r, ms));
       },
     });
-    // Each shop query costs 2 of a 3-point bucket restoring 10/s: the second call is throttled.
-    for (let i = 0; i < 3; i++) expect(await client.request(SHOP_QUERY)).toEqual({ shop: { currencyCode: "USD" } });
+    // Each shop query costs 1 of a 2-point bucket restoring 4/s: the third call is throttled.
+    for (let i = 0; i < 4; i++) expect(await client.request(SHOP_QUERY)).toEqual({ shop: { currencyCode: "USD" } });
     expect(waits.length).toBeGreaterThan(0);
     expect(Math.max(...waits)).toBeLessThanOrEqual(1000);
   });

@@ -1,8 +1,9 @@
 import { parse, validate } from "graphql";
 import { describe, expect, it } from "vitest";
+import { queryCost } from "../../../scripts/simulator/admin-api";
 import { bulkQueryErrors } from "../../../scripts/simulator/bulk-rules";
 import { loadAdminSchema } from "../../../scripts/simulator/schema";
-import { BULK_QUERIES, DOCUMENTS, bulkOrdersQuery } from "./documents";
+import { BULK_QUERIES, DOCUMENTS, REFUND_LINES_BATCH, bulkOrdersQuery } from "./documents";
 import * as all from "./documents";
 
 const schema = loadAdminSchema("2026-10");
@@ -16,6 +17,11 @@ describe("Admin API documents (2026-10)", () => {
   it.each(Object.entries(BULK_QUERIES))("bulk %s query is valid against the schema and Shopify's bulk rules", (_name, source) => {
     expect(errorsOf(source)).toEqual([]);
     expect(bulkQueryErrors(schema, parse(source))).toEqual([]);
+  });
+
+  it.each(Object.entries(DOCUMENTS))("%s stays under Shopify's 1000-point single-query cost", (name, source) => {
+    const vars = name === "REFUND_LINES_QUERY" ? { ids: Array.from({ length: REFUND_LINES_BATCH }, (_, i) => `gid://shopify/Refund/${i}`) } : {};
+    expect(queryCost(schema, parse(source), vars)).toBeLessThanOrEqual(1000);
   });
 
   it("every exported document string is registered (and therefore validated)", () => {

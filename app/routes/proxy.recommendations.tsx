@@ -1,0 +1,73 @@
+/**
+ * GET /apps/attune/recommendations (Shopify forwards it to /proxy/recommendations, signed).
+ * Contract: docs/storefront-api.md §3 and extensions/attune-theme/assets/attune.js.
+ */
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import { db } from "~/db.server";
+import { authenticateProxy, contextParams, json, numericId, optional, parseQuery } from "~/services/proxy.server";
+import { recommendations } from "~/services/storefront.server";
+
+const CART_LINE = /^(\d{1,20}):(\d{1,4})$/;
+
+const schema = z.object({
+  placement: z.enum(["home", "product", "cart", "thank_you"], { error: "must be home, product, cart or thank_you" }),
+  product_id: optional(numericId),
+  cart: optional(
+    z
+      .string()
+      .max(4000, "at most 4000 characters")
+      .transform((s, ctx) => {
+        const items = s.split(",").filter(Boolean);
+        if (items.length > 100) {
+          ctx.addIssue({ code: "custom", message: "at most 100 cart lines" });
+          return z.NEVER;
+        }
+        const out: { variantId: string; quantity: number }[] = [];
+        for (const item of items) {
+          const m = CART_LINE.exec(item);
+          if (!m || Number(m[2]) < 1) {
+            ctx.addIssue({ code: "custom", message: "must be <variantId>:<quantity>,..." });
+            return z.NEVER;
+          }
+          out.push({ variantId: m[1], quantity: Number(m[2]) });
+        }
+        return out;
+      }),
+  ),
+  limit: optional(z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "at least 1").max(24, "at most 24")),
+  max_price: optional(z.coerce.number({ error: "must be a number of cents" }).int("must be whole cents").min(0, "cannot be negative").max(1e11)),
+  viewed: optional(
+    z
+      .string()
+      .max(1000, "at most 1000 characters")
+      .transform((s, ctx) => {
+        const ids = s.split(",").filter(Boolean);
+        if (ids.length > 20 || ids.some((id) => !/^\d{1,20}$/.test(id))) {
+          ctx.addIssue({ code: "custom", message: "must be up to 20 numeric product ids, comma-separated" });
+          return z.NEVER;
+        }
+        return ids;
+      }),
+  ),
+  ...contextParams,
+});
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const who = await authenticateProxy(request);
+  const q = parseQuery(request, schema);
+  const res = await recommendations(db(), who, {
+    placement: q.placement,
+    productId: q.product_id ?? null,
+    cart: q.cart ?? [],
+    limit: q.limit ?? 8,
+    maxPriceCents: q.max_price ?? null,
+    viewed: q.viewed ?? [],
+    vid: q.vid ?? null,
+    utmSource: q.utm_source ?? null,
+    ref: q.ref ?? null,
+    device: q.device ?? null,
+  });
+  if (!res) return json({ error: "shop_not_installed" }, 404);
+  return json(res);
+};

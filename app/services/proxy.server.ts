@@ -1,0 +1,86 @@
+/**
+ * App proxy request handling shared by every app/routes/proxy.*.tsx route: signature verification,
+ * identity, parameter validation and the JSON response shape.
+ *
+ * Identity comes ONLY from what Shopify signed: the shop from the verified session or the verified
+ * `shop` parameter, the customer from the signed `logged_in_customer_id` (blank = guest). A
+ * tampered parameter breaks the signature and the library answers 400 before we read anything.
+ */
+import { z } from "zod";
+import { authenticate } from "../shopify.server";
+import type { ShopperIdentity } from "./storefront.server";
+
+const SHOP = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
+const NUMERIC_ID = /^\d{1,20}$/;
+
+/** Personalized answers: never cached by the proxy, a CDN or a shared browser cache. */
+export const PRIVATE_HEADERS = {
+  "Content-Type": "application/json; charset=utf-8",
+  "Cache-Control": "private, no-store",
+  "X-Content-Type-Options": "nosniff",
+} as const;
+
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { ...PRIVATE_HEADERS, ...headers } });
+}
+
+export function noContent(): Response {
+  return new Response(null, { status: 204, headers: { "Cache-Control": "private, no-store" } });
+}
+
+export function badRequest(issues: { param: string; message: string }[]): Response {
+  return json({ error: "invalid_request", issues }, 400);
+}
+
+/** Verifies the app proxy signature (throws the library's 400 Response) and returns who is asking. */
+export async function authenticateProxy(request: Request): Promise<ShopperIdentity> {
+  const { session } = await authenticate.public.appProxy(request);
+  const params = new URL(request.url).searchParams;
+  // Verified: the signature covers every query parameter, `shop` included.
+  const shop = session?.shop ?? params.get("shop") ?? "";
+  if (!SHOP.test(shop)) throw badRequest([{ param: "shop", message: "not a myshopify.com domain" }]);
+  const raw = params.get("logged_in_customer_id") ?? "";
+  if (raw !== "" && !NUMERIC_ID.test(raw)) throw badRequest([{ param: "logged_in_customer_id", message: "must be a numeric customer id" }]);
+  return { shop, customerId: raw === "" ? null : raw };
+}
+
+// ---- parameter schemas ----
+
+const blank = (v: unknown) => (v === "" || v === null ? undefined : v);
+export const optional = <T extends z.ZodType>(s: T) => z.preprocess(blank, s.optional());
+
+export const numericId = z.string().regex(NUMERIC_ID, "must be a numeric Shopify id");
+export const visitorId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, "must be 8-64 letters, digits or dashes");
+
+/** Storefront context every proxy endpoint accepts (see docs/storefront-api.md). */
+export const contextParams = {
+  vid: optional(visitorId),
+  utm_source: optional(z.string().max(64, "at most 64 characters")),
+  ref: optional(z.string().max(255, "at most 255 characters").regex(/^[A-Za-z0-9.-]+$/, "must be a host name")),
+  device: optional(z.enum(["mobile", "tablet", "desktop"], { error: "must be mobile, tablet or desktop" })),
+};
+
+/** Parses the query with a zod object schema; a failure becomes a 400 naming each bad parameter. */
+export function parseQuery<T extends z.ZodType>(request: Request, schema: T): z.infer<T> {
+  const params = new URL(request.url).searchParams;
+  const raw: Record<string, string> = {};
+  for (const [k, v] of params) raw[k] = v;
+  const r = schema.safeParse(raw);
+  if (!r.success) throw badRequest(r.error.issues.map((i) => ({ param: i.path.join(".") || "(query)", message: i.message })));
+  return r.data;
+}
+
+/** Reads a small JSON body and validates it; 400 for anything else. */
+export async function parseJsonBody<T extends z.ZodType>(request: Request, schema: T, maxBytes = 8192): Promise<z.infer<T>> {
+  const text = await request.text();
+  if (text.length > maxBytes) throw badRequest([{ param: "(body)", message: `body is larger than ${maxBytes} bytes` }]);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw badRequest([{ param: "(body)", message: "body is not valid JSON" }]);
+  }
+  const r = schema.safeParse(body);
+  if (!r.success) throw badRequest(r.error.issues.map((i) => ({ param: i.path.join(".") || "(body)", message: i.message })));
+  return r.data;
+}

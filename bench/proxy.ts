@@ -1,0 +1,384 @@
+/**
+ * Storefront decision benchmark: `npx tsx bench/proxy.ts`.
+ *
+ * Seeds a SQLite database with a synthetic store (100k customers, 1M order lines, 20k products,
+ * bench/synthetic-store.ts) using raw multi-row INSERTs in big transactions, starts the real built
+ * server (server.mjs), warms the shop's engine (cold build = what a restart costs), then drives with
+ * autocannon, with realistic signed app proxy requests:
+ *   (a) GET /proxy/recommendations: placements home/product/cart/thank_you, ~50% logged-in customers,
+ *       product pages, carts, vids with stored browsing events, utm sources, viewed lists;
+ *   (b) GET /proxy/ping: verifies the same signature and answers {ok:true} (the trivial baseline).
+ * Each at a steady 500 req/s (open-loop-ish: autocannon overallRate) for ~15 s (p50/p99), then each
+ * at max throughput (32 connections, ~10 s). Targets (GUIDE.md §5): p99 <= 20 ms at 500 req/s;
+ * decision peak >= 70% of the trivial route's.
+ *
+ * Options: --customers N --products N --lines N --steady S --peak S --rate R
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createRequire } from "node:module";
+import { execFileSync } from "node:child_process";
+import { pathToFileURL } from "node:url";
+import { migrate } from "../scripts/db/migrate";
+import { appProxySignature } from "../scripts/simulator/sign";
+import { ROOT, startApp } from "../tests/helpers/server";
+import { generateStore, prng, type SyntheticStore } from "./synthetic-store";
+import { arg, printTable } from "./util";
+
+const require = createRequire(import.meta.url);
+
+interface AutocannonResult {
+  requests: { total: number; average: number };
+  latency: { p50: number; p90: number; p99: number; max: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+// autocannon 9 ships no type declarations.
+const autocannon = require("autocannon") as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+const SHOP = "bench-proxy.myshopify.com";
+const SECRET = "bench-proxy-secret";
+
+interface Size {
+  customers: number;
+  products: number;
+  orderLines: number;
+}
+
+const ts = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
+
+/** Writes the synthetic store with multi-row INSERTs straight through better-sqlite3. */
+export function seed(file: string, store: SyntheticStore, visitors: string[]): Record<string, number> {
+  const Database = require("better-sqlite3") as typeof import("better-sqlite3");
+  const sql = new Database(file);
+  sql.pragma("journal_mode = WAL");
+  sql.pragma("synchronous = OFF");
+  const now = ts(Date.now());
+  const counts: Record<string, number> = {};
+
+  function insert(table: string, columns: string[], rows: Iterable<unknown[]>, perStatement = Math.floor(30_000 / columns.length)) {
+    const head = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES `;
+    const tuple = `(${columns.map(() => "?").join(", ")})`;
+    const full = sql.prepare(head + Array(perStatement).fill(tuple).join(", "));
+    let buf: unknown[] = [];
+    let n = 0;
+    let pending = 0;
+    const tx = sql.transaction((fn: () => void) => fn());
+    tx(() => {
+      for (const row of rows) {
+        for (const v of row) buf.push(v);
+        n++;
+        if (++pending === perStatement) {
+          full.run(buf);
+          buf = [];
+          pending = 0;
+        }
+      }
+      if (pending) sql.prepare(head + Array(pending).fill(tuple).join(", ")).run(buf);
+    });
+    counts[table] = n;
+  }
+
+  sql.prepare(`INSERT INTO "Shop" ("id", "currency", "settings", "updatedAt") VALUES (?, 'USD', ?, ?)`).run(SHOP, JSON.stringify({ freeShippingThresholdCents: 7500 }), now);
+  insert(
+    "Product",
+    ["shopId", "id", "title", "handle", "productType", "vendor", "tags", "collections", "status", "publishedAt", "imageUrl", "priceMinCents", "available", "defaultVariantId", "shopifyCreatedAt", "updatedAt"],
+    (function* () {
+      for (const p of store.products) {
+        yield [SHOP, p.id, p.title, p.handle, p.productType, p.vendor, JSON.stringify(p.tags), JSON.stringify(p.collections), "active", p.published ? ts(p.createdAt) : null,
+          `https://cdn.shopify.com/s/files/1/bench/${p.handle}.jpg`, p.priceCents, p.available ? 1 : 0, p.defaultVariantId, ts(p.createdAt), now];
+      }
+    })(),
+  );
+  insert(
+    "Variant",
+    ["shopId", "id", "productId", "title", "priceCents", "available", "position"],
+    (function* () {
+      for (const p of store.products) yield [SHOP, p.defaultVariantId, p.id, "Default", p.priceCents, p.available ? 1 : 0, 1];
+    })(),
+  );
+  insert(
+    "Customer",
+    ["shopId", "id", "countryCode", "tags", "personalizationOptOut", "shopifyCreatedAt", "updatedAt"],
+    (function* () {
+      for (const c of store.customers) yield [SHOP, c.id, c.countryCode ?? null, JSON.stringify(c.tags), c.personalizationOptOut ? 1 : 0, ts(c.createdAt), now];
+    })(),
+  );
+  insert(
+    "Order",
+    ["shopId", "id", "name", "customerId", "totalCents", "countryCode", "shopifyCreatedAt", "shopifyUpdatedAt", "cancelledAt", "updatedAt"],
+    (function* () {
+      let k = 0;
+      for (const o of store.orders) yield [SHOP, o.id, `#${++k}`, o.customerId, o.totalCents, o.countryCode ?? null, ts(o.createdAt), ts(o.createdAt), o.cancelled ? ts(o.createdAt + 3_600_000) : null, now];
+    })(),
+  );
+  let line = 9_500_000_000_000_000n;
+  insert(
+    "OrderLine",
+    ["shopId", "id", "orderId", "productId", "variantId", "quantity", "priceCents"],
+    (function* () {
+      for (const o of store.orders) for (const l of o.lines) yield [SHOP, String(line++), o.id, l.productId, l.variantId ?? null, l.quantity, l.priceCents];
+    })(),
+  );
+  // Consented browsing history for the anonymous visitors the load uses (5 views each).
+  const rnd = prng(7);
+  insert(
+    "BrowsingEvent",
+    ["shopId", "visitorId", "kind", "productId", "createdAt"],
+    (function* () {
+      for (const v of visitors) for (let i = 0; i < 5; i++) yield [SHOP, v, "product_view", store.products[Math.floor(rnd() * store.products.length)].id, now];
+    })(),
+  );
+  sql.pragma("wal_checkpoint(TRUNCATE)");
+  sql.close();
+  return counts;
+}
+
+/** Signs query sets now, as Shopify's proxy would (signatures are valid for 90 s). */
+export function signPaths(route: string, list: Record<string, string>[]): string[] {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  return list.map((q) => {
+    const params: Record<string, string> = { shop: SHOP, path_prefix: "/apps/attune", timestamp, ...q };
+    return `/proxy/${route}?${new URLSearchParams({ ...params, signature: appProxySignature(SECRET, params) })}`;
+  });
+}
+
+/** A pool of signed storefront decision requests, signed now. */
+export function requestPool(store: SyntheticStore, visitors: string[], n: number, seed: number): string[] {
+  return signPaths("recommendations", requestParams(store, visitors, n, seed));
+}
+
+/** Realistic storefront decision queries (unsigned), reproducible by seed. */
+export function requestParams(store: SyntheticStore, visitors: string[], n: number, seed: number): Record<string, string>[] {
+  const rnd = prng(seed);
+  const pick = <T>(list: readonly T[]) => list[Math.floor(rnd() * list.length)];
+  // Popular products are viewed more: take product pages from purchased lines.
+  const orders = store.orders;
+  const buyers = orders.filter((o) => o.customerId).map((o) => o.customerId!);
+  const sources = ["instagram", "google", "newsletter", "pinterest", "tiktok"];
+  const devices = ["mobile", "desktop", "tablet"];
+  const out: Record<string, string>[] = [];
+  for (let i = 0; i < n; i++) {
+    const loggedIn = rnd() < 0.5;
+    const customer = loggedIn ? (rnd() < 0.85 ? pick(buyers) : pick(store.customers).id) : "";
+    const r = rnd();
+    const order = pick(orders);
+    const q: Record<string, string> = {};
+    if (r < 0.4) {
+      q.placement = "product";
+      q.product_id = pick(order.lines).productId;
+      q.limit = "6";
+    } else if (r < 0.65) {
+      q.placement = "home";
+      q.limit = String(4 + Math.floor(rnd() * 5));
+    } else if (r < 0.9) {
+      q.placement = "cart";
+      q.cart = order.lines.slice(0, 1 + Math.floor(rnd() * 3)).map((l) => `${l.variantId}:${1 + Math.floor(rnd() * 2)}`).join(",");
+      q.limit = "4";
+      if (rnd() < 0.5) q.max_price = "2500";
+    } else {
+      q.placement = "thank_you";
+      q.limit = "4";
+    }
+    if (!loggedIn || rnd() < 0.5) if (rnd() < 0.7) q.vid = pick(visitors);
+    if (rnd() < 0.3) q.viewed = Array.from({ length: 1 + Math.floor(rnd() * 5) }, () => pick(store.products).id).join(",");
+    if (rnd() < 0.2) q.utm_source = pick(sources);
+    q.device = pick(devices);
+    out.push({ logged_in_customer_id: customer, ...q });
+  }
+  return out;
+}
+
+export function pingPool(n: number): string[] {
+  return signPaths("ping", Array.from({ length: n }, (_, i) => ({ logged_in_customer_id: i % 2 ? String(9_300_000_000_000_000n + BigInt(i)) : "" })));
+}
+
+interface RunResult {
+  requests: number;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function drive(url: string, paths: string[], opts: { seconds: number; connections: number; rate?: number }): Promise<RunResult> {
+  const r = await autocannon({
+    url,
+    connections: opts.connections,
+    duration: opts.seconds,
+    // autocannon's coordinated-omission correction assumes an interval of ceil(1/rate) = 1 ms and
+    // would add phantom samples to every response slower than 1 ms: record what was measured.
+    ...(opts.rate ? { overallRate: opts.rate, ignoreCoordinatedOmission: true } : {}),
+    requests: paths.map((p) => ({ method: "GET" as const, path: p })),
+  });
+  return {
+    requests: r.requests.total,
+    rps: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p90: r.latency.p90,
+    p99: r.latency.p99,
+    max: r.latency.max,
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+  };
+}
+
+/**
+ * A truly open-loop load at a fixed rate: request i is due at start + i/rate, whether or not earlier
+ * ones have answered; latency counts from the due time, so server-side queueing is included.
+ * (autocannon's overallRate lets each connection send its per-second quota back-to-back at the top
+ * of every second: bursts, not a steady arrival rate.)
+ */
+async function paced(base: string, paths: string[], opts: { seconds: number; rate: number }): Promise<RunResult> {
+  const http = await import("node:http");
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const target = new URL(base);
+  const total = Math.floor(opts.seconds * opts.rate);
+  const lat: number[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  const start = performance.now() + 50;
+  let inflight = 0;
+  await new Promise<void>((resolve) => {
+    let sent = 0;
+    const finish = () => {
+      if (sent === total && inflight === 0) resolve();
+    };
+    const fire = (due: number, path: string) => {
+      inflight++;
+      const req = http.request({ host: target.hostname, port: target.port, path, method: "GET", agent }, (res) => {
+        res.resume();
+        res.on("end", () => {
+          lat.push(performance.now() - due);
+          if (res.statusCode! < 200 || res.statusCode! >= 300) non2xx++;
+          inflight--;
+          finish();
+        });
+      });
+      req.on("error", () => {
+        errors++;
+        inflight--;
+        finish();
+      });
+      req.end();
+    };
+    const tick = () => {
+      const now = performance.now();
+      while (sent < total && start + (sent * 1000) / opts.rate <= now) {
+        fire(start + (sent * 1000) / opts.rate, paths[sent % paths.length]);
+        sent++;
+      }
+      if (sent < total) setTimeout(tick, 1);
+      else finish();
+    };
+    setTimeout(tick, 50);
+  });
+  agent.destroy();
+  lat.sort((a, b) => a - b);
+  const q = (p: number) => Math.round(lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] * 100) / 100;
+  return { requests: lat.length, rps: Math.round(lat.length / opts.seconds), p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1 - 1e-9), non2xx, errors };
+}
+
+export async function runProxyBench(size: Size = { customers: 100_000, products: 20_000, orderLines: 1_000_000 }, o: { steadySeconds?: number; peakSeconds?: number; rate?: number } = {}) {
+  const steady = o.steadySeconds ?? 15;
+  const peak = o.peakSeconds ?? 10;
+  const rate = o.rate ?? 500;
+  const t0 = performance.now();
+  const out: Record<string, number | string> = {};
+
+  let t = performance.now();
+  let store: SyntheticStore | null = generateStore({ ...size, seed: 42 });
+  out.generate_ms = Math.round(performance.now() - t);
+  const visitors = Array.from({ length: 10_000 }, (_, i) => `bench-visitor-${String(i).padStart(6, "0")}`);
+
+  const file = path.join(os.tmpdir(), `attune-bench-proxy-${crypto.randomUUID()}.sqlite`);
+  const url = `file:${file}`;
+  t = performance.now();
+  await migrate(url);
+  const counts = seed(file, store, visitors);
+  out.seed_ms = Math.round(performance.now() - t);
+  // Query sets for every phase, then the store is dropped: the load generator shares this machine,
+  // and a heap holding 1M synthetic order lines would add its GC pauses to measured latencies.
+  const pools = { first: requestParams(store, visitors, 1, 1), warm: requestParams(store, visitors, 12_000, 2), steady: requestParams(store, visitors, 8000, 3), peak: requestParams(store, visitors, 8000, 4), ac: requestParams(store, visitors, 8000, 5) };
+  store = null;
+  out.order_lines = counts.OrderLine;
+  out.orders = counts.Order;
+
+  // The server must be built from the current app/ (rebuilt when any source is newer than the build).
+  const buildFile = path.join(ROOT, "build", "index.js");
+  const newest = (dir: string): number =>
+    fs.readdirSync(dir, { withFileTypes: true }).reduce((m, e) => Math.max(m, e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs), 0);
+  if (!fs.existsSync(buildFile) || fs.statSync(buildFile).mtimeMs < newest(path.join(ROOT, "app"))) {
+    execFileSync(process.execPath, [path.join(ROOT, "node_modules", "@remix-run", "dev", "dist", "cli.js"), "build"], { cwd: ROOT, stdio: "ignore" });
+  }
+  const app = await startApp({
+    DATABASE_URL: url,
+    SHOPIFY_API_KEY: "bench-key",
+    SHOPIFY_API_SECRET: SECRET,
+    SHOPIFY_APP_URL: "https://attune.example.com",
+    ATTUNE_INLINE_WORKER: "1",
+  });
+  try {
+    // Cold start: the first decision builds the shop's engine from the database (restart = rebuild).
+    t = performance.now();
+    const first = await fetch(app.url + signPaths("recommendations", pools.first)[0]);
+    if (first.status !== 200) throw new Error(`warm-up request failed: ${first.status} ${await first.text()}`);
+    out.cold_first_decision_ms = Math.round(performance.now() - t);
+    // Warm-up: JIT, and the engine's lazily filled per-product caches (neighbour lists, similarity),
+    // as a shop that has been serving traffic for a while has them.
+    await drive(app.url, signPaths("recommendations", pools.warm), { seconds: 8, connections: 8 });
+    await drive(app.url, pingPool(2000), { seconds: 2, connections: 8 });
+
+    const rows: Record<string, unknown>[] = [];
+    const steadyDecision = await paced(app.url, signPaths("recommendations", pools.steady), { seconds: steady, rate });
+    rows.push({ run: `decision @ ${rate}/s (paced, open loop)`, ...steadyDecision });
+    const steadyPing = await paced(app.url, pingPool(4000), { seconds: steady, rate });
+    rows.push({ run: `trivial @ ${rate}/s (paced, open loop)`, ...steadyPing });
+    const acDecision = await drive(app.url, signPaths("recommendations", pools.ac), { seconds: Math.min(steady, 10), connections: 50, rate });
+    rows.push({ run: `decision @ ${rate}/s (autocannon -R, bursty)`, ...acDecision });
+    const acPing = await drive(app.url, pingPool(4000), { seconds: Math.min(steady, 10), connections: 50, rate });
+    rows.push({ run: `trivial @ ${rate}/s (autocannon -R, bursty)`, ...acPing });
+    const peakDecision = await drive(app.url, signPaths("recommendations", pools.peak), { seconds: peak, connections: 32 });
+    rows.push({ run: "decision max", ...peakDecision });
+    const peakPing = await drive(app.url, pingPool(4000), { seconds: peak, connections: 32 });
+    rows.push({ run: "trivial max", ...peakPing });
+
+    printTable(`Storefront decision via app proxy (${size.customers} customers, ${counts.OrderLine} order lines, ${size.products} products; ${os.cpus().length} CPUs, autocannon in the same machine)`, rows);
+    out.steady_rate = rate;
+    out.decision_p50_ms = steadyDecision.p50;
+    out.decision_p99_ms = steadyDecision.p99;
+    out.trivial_p50_ms = steadyPing.p50;
+    out.trivial_p99_ms = steadyPing.p99;
+    out.decision_peak_rps = peakDecision.rps;
+    out.trivial_peak_rps = peakPing.rps;
+    out.peak_ratio = Math.round((peakDecision.rps / Math.max(1, peakPing.rps)) * 1000) / 1000;
+    out.autocannon_R_decision_p99_ms = acDecision.p99;
+    out.errors = acDecision.errors + acDecision.non2xx + steadyDecision.errors + steadyDecision.non2xx + peakDecision.errors + peakDecision.non2xx + steadyPing.non2xx + peakPing.non2xx;
+    out.target_p99_le_20ms = steadyDecision.p99 <= 20 ? "met" : "MISSED";
+    out.target_peak_ratio_ge_0_7 = (out.peak_ratio as number) >= 0.7 ? "met" : "MISSED";
+    out.total_s = Math.round((performance.now() - t0) / 1000);
+    printTable("Summary", [out]);
+    return out;
+  } finally {
+    await app.stop();
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  runProxyBench(
+    { customers: arg("customers") ?? 100_000, products: arg("products") ?? 20_000, orderLines: arg("lines") ?? 1_000_000 },
+    { steadySeconds: arg("steady"), peakSeconds: arg("peak"), rate: arg("rate") },
+  ).then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}

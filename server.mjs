@@ -1,0 +1,170 @@
+// Production server for the built Remix app (`npm start`).
+//
+// Why not remix-serve: on this app's hot paths (webhook acks, storefront decisions) its per-request
+// gzip of small JSON, filesystem stat for static files, access log and fetch polyfills cost more
+// than the work itself (measured: ~2x the CPU per request). This server keeps only what we need:
+// native fetch Request/Response, static assets from an index built at start-up (gzipped once,
+// immutable for fingerprinted /build files), and graceful shutdown.
+import http from "node:http";
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import { Readable } from "node:stream";
+import { Worker } from "node:worker_threads";
+import { createRequestHandler } from "@remix-run/node";
+
+const root = path.dirname(new URL(import.meta.url).pathname);
+const buildPath = path.resolve(root, process.env.REMIX_BUILD ?? "build/index.js");
+const publicDir = path.join(root, "public");
+// Background ingest runs on a worker thread unless configured otherwise (see app/services/runtime.server.ts).
+process.env.ATTUNE_WORKER ??= "thread";
+let workerThread;
+if (process.env.ATTUNE_WORKER === "thread") {
+  workerThread = new Worker(new URL("./worker-thread.mjs", import.meta.url), {
+    workerData: { buildPath },
+    env: { ...process.env, ATTUNE_WORKER: "off" },
+  });
+  workerThread.on("error", (error) => {
+    console.error("attune: ingest worker thread failed", error);
+    process.exit(1);
+  });
+  globalThis.__attuneNotifyWorker = () => workerThread.postMessage("wake");
+  // SQLite has one writer: the worker thread persists deliveries for us (group commit) and answers
+  // once they are committed, so a 200 still means "durably stored".
+  if ((process.env.DATABASE_URL ?? "file:").startsWith("file:")) {
+    const waiting = new Map();
+    let nextId = 0;
+    workerThread.on("message", (message) => {
+      if (message.ack === undefined) return;
+      const pending = waiting.get(message.ack);
+      waiting.delete(message.ack);
+      if (message.error) pending?.reject(new Error(message.error));
+      else pending?.resolve(message.fresh);
+    });
+    globalThis.__attuneWriter = (delivery) =>
+      new Promise((resolve, reject) => {
+        const id = nextId++;
+        waiting.set(id, { resolve, reject });
+        workerThread.postMessage({ enqueue: delivery, id });
+      });
+  }
+}
+
+const build = await import(buildPath);
+const mode = process.env.NODE_ENV === "development" ? "development" : "production";
+const handle = createRequestHandler(build, mode);
+workerThread?.on("message", (message) => {
+  if (message.applied) build.entry.module.emitApplied(new Set(message.applied));
+});
+
+// Webhook routes are resource routes with only an action. Dispatching them straight to their
+// module skips Remix's per-request route matching, a third of an acknowledgement's cost; the
+// module, the Request it receives and the Response it returns are the same either way.
+const webhookActions = new Map(
+  Object.entries(build.routes)
+    .filter(([id, route]) => id.startsWith("routes/webhooks.") && route.module.action && !route.path.includes(":"))
+    .map(([, route]) => [`/${route.path}`, route.module.action]),
+);
+
+async function dispatchWebhook(action, request) {
+  try {
+    return await action({ request, params: {}, context: {} });
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}
+
+const TYPES = { ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".map": "application/json", ".json": "application/json", ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".ico": "image/x-icon", ".txt": "text/plain; charset=utf-8", ".woff2": "font/woff2" };
+
+/** url path -> file path, for everything under public/ (no per-request filesystem lookups). */
+function indexStatic(dir, prefix = "") {
+  const out = new Map();
+  if (!fs.existsSync(dir)) return out;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    const urlPath = `${prefix}/${entry.name}`;
+    if (entry.isDirectory()) for (const [k, v] of indexStatic(file, urlPath)) out.set(k, v);
+    else out.set(urlPath, file);
+  }
+  return out;
+}
+const staticFiles = indexStatic(publicDir);
+const staticCache = new Map();
+
+function serveStatic(req, res, file) {
+  let entry = staticCache.get(file);
+  if (!entry) {
+    const body = fs.readFileSync(file);
+    const type = TYPES[path.extname(file)] ?? "application/octet-stream";
+    const gzip = /^(text|application\/json|image\/svg)/.test(type) && body.length > 1024 ? zlib.gzipSync(body) : null;
+    entry = { body, gzip, type };
+    staticCache.set(file, entry);
+  }
+  const useGzip = entry.gzip && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "");
+  res.writeHead(200, {
+    "Content-Type": entry.type,
+    "Cache-Control": req.url.startsWith("/build/") ? "public, max-age=31536000, immutable" : "public, max-age=3600",
+    ...(useGzip ? { "Content-Encoding": "gzip", Vary: "Accept-Encoding" } : {}),
+  });
+  res.end(req.method === "HEAD" ? undefined : useGzip ? entry.gzip : entry.body);
+}
+
+function toRequest(req, body, signal) {
+  const proto = req.headers["x-forwarded-proto"]?.split(",")[0].trim() || (req.socket.encrypted ? "https" : "http");
+  const headers = new Headers();
+  for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
+  return new Request(`${proto}://${req.headers.host ?? "localhost"}${req.url}`, { method: req.method, headers, body, signal });
+}
+
+async function send(res, response) {
+  res.statusCode = response.status;
+  res.statusMessage = response.statusText;
+  for (const [key, value] of response.headers) if (key !== "set-cookie") res.setHeader(key, value);
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length) res.setHeader("Set-Cookie", cookies);
+  if (!response.body) return res.end();
+  // Streamed documents (React's renderToPipeableStream) flush as they render.
+  await new Promise((resolve, reject) => {
+    Readable.fromWeb(response.body).on("error", reject).pipe(res).on("finish", resolve).on("error", reject);
+  });
+}
+
+const server = http.createServer(async (req, res) => {
+  try {
+    const pathname = req.url.split("?")[0];
+    const file = (req.method === "GET" || req.method === "HEAD") && staticFiles.get(pathname);
+    if (file) return serveStatic(req, res, file);
+    const controller = new AbortController();
+    res.on("close", () => !res.writableFinished && controller.abort());
+    let body;
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      const chunks = [];
+      for await (const chunk of req) chunks.push(chunk);
+      body = Buffer.concat(chunks);
+    }
+    const request = toRequest(req, body, controller.signal);
+    const webhook = req.method === "POST" && webhookActions.get(pathname);
+    await send(res, webhook ? await dispatchWebhook(webhook, request) : await handle(request));
+  } catch (error) {
+    console.error(error);
+    if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain" });
+    res.end("Internal Server Error");
+  }
+});
+server.keepAliveTimeout = 65_000;
+
+const port = Number(process.env.PORT || 3000);
+server.listen(port, process.env.HOST, () => {
+  console.log(`attune: listening on http://${process.env.HOST ?? "localhost"}:${port} (${mode})`);
+});
+
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.once(signal, () => {
+    server.close();
+    server.closeIdleConnections();
+    if (!workerThread) return;
+    workerThread.once("message", () => workerThread.terminate());
+    workerThread.postMessage("stop");
+  });
+}
