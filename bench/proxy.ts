@@ -12,7 +12,8 @@
  * at max throughput (32 connections, ~10 s). Targets (GUIDE.md §5): p99 <= 20 ms at 500 req/s;
  * decision peak >= 70% of the trivial route's.
  *
- * Options: --customers N --products N --lines N --steady S --peak S --rate R
+ * Options: --customers N --products N --lines N --steady S --peak S --rate R --semi-space MB (server's
+ * V8 --max-semi-space-size; default: Node's own).
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -284,7 +285,10 @@ async function paced(base: string, paths: string[], opts: { seconds: number; rat
   return { requests: lat.length, rps: Math.round(lat.length / opts.seconds), p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1 - 1e-9), non2xx, errors };
 }
 
-export async function runProxyBench(size: Size = { customers: 100_000, products: 20_000, orderLines: 1_000_000 }, o: { steadySeconds?: number; peakSeconds?: number; rate?: number } = {}) {
+export async function runProxyBench(
+  size: Size = { customers: 100_000, products: 20_000, orderLines: 1_000_000 },
+  o: { steadySeconds?: number; peakSeconds?: number; rate?: number; semiSpaceMb?: number } = {},
+) {
   const steady = o.steadySeconds ?? 15;
   const peak = o.peakSeconds ?? 10;
   const rate = o.rate ?? 500;
@@ -322,6 +326,8 @@ export async function runProxyBench(size: Size = { customers: 100_000, products:
     SHOPIFY_API_SECRET: SECRET,
     SHOPIFY_APP_URL: "https://attune.example.com",
     ATTUNE_INLINE_WORKER: "1",
+    // Optional V8 young-generation size for the server (a large old heap makes each scavenge costly).
+    ...(o.semiSpaceMb ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --max-semi-space-size=${o.semiSpaceMb}`.trim() } : {}),
   });
   try {
     // Cold start: the first decision builds the shop's engine from the database (restart = rebuild).
@@ -350,6 +356,7 @@ export async function runProxyBench(size: Size = { customers: 100_000, products:
 
     printTable(`Storefront decision via app proxy (${size.customers} customers, ${counts.OrderLine} order lines, ${size.products} products; ${os.cpus().length} CPUs, autocannon in the same machine)`, rows);
     out.steady_rate = rate;
+    out.server_semi_space_mb = o.semiSpaceMb ?? "default";
     out.decision_p50_ms = steadyDecision.p50;
     out.decision_p99_ms = steadyDecision.p99;
     out.trivial_p50_ms = steadyPing.p50;
@@ -373,7 +380,7 @@ export async function runProxyBench(size: Size = { customers: 100_000, products:
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   runProxyBench(
     { customers: arg("customers") ?? 100_000, products: arg("products") ?? 20_000, orderLines: arg("lines") ?? 1_000_000 },
-    { steadySeconds: arg("steady"), peakSeconds: arg("peak"), rate: arg("rate") },
+    { steadySeconds: arg("steady"), peakSeconds: arg("peak"), rate: arg("rate"), semiSpaceMb: arg("semi-space") },
   ).then(
     () => process.exit(0),
     (e) => {

@@ -22,10 +22,11 @@ function reject(status: number, reason: string, fields: Record<string, unknown>)
 }
 
 export async function receiveWebhook(request: Request, expected: Topic): Promise<Response> {
-  const raw = await request.clone().text();
+  // Read the body once; the library verifies the HMAC over exactly these bytes.
+  const raw = await request.text();
   let ctx: Awaited<ReturnType<typeof authenticate.webhook>>;
   try {
-    ctx = await authenticate.webhook(request);
+    ctx = await authenticate.webhook(new Request(request.url, { method: request.method, headers: request.headers, body: raw }));
   } catch (e) {
     if (e instanceof Response) throw e; // 401 bad HMAC, 400 missing headers, 405 wrong method
     if (e instanceof SyntaxError) return reject(400, "body is not valid JSON", { topic: expected });

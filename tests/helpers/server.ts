@@ -32,7 +32,8 @@ export interface AppServer {
 
 export async function startApp(env: Record<string, string>, port?: number): Promise<AppServer> {
   const p = port ?? (await freePort());
-  const child = spawn(process.execPath, [path.join(ROOT, "server.mjs")], {
+  // Same flags as `npm start`.
+  const child = spawn(process.execPath, ["--max-semi-space-size=32", path.join(ROOT, "server.mjs")], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: "production", PORT: String(p), HOST: "127.0.0.1", ATTUNE_WORKER: "thread", ...env },
     stdio: ["ignore", "ignore", process.env.ATTUNE_LOG ? "inherit" : "ignore"],

@@ -1,0 +1,67 @@
+/**
+ * Playwright global setup: build if needed, fresh database, small deterministic store through the
+ * real webhook routes, the real app (tests/helpers/server.ts startApp) and the storefront preview.
+ * Tests find them in process.env (workers inherit it): E2E_PREVIEW_URL, E2E_APP_URL, E2E_DATABASE_URL.
+ * Returns the teardown.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { ensureBuilt, ROOT, startApp, waitForDrain } from "../helpers/server";
+import { startPreview } from "../../scripts/preview/index";
+import { createDatabase, E2E_API_KEY, E2E_SECRET, E2E_SHOP, sendStore } from "./seed";
+
+const t0 = Date.now();
+const say = (m: string) => console.log(`[e2e setup ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
+
+function newestMtime(dir: string): number {
+  let max = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    max = Math.max(max, e.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return max;
+}
+
+export default async function globalSetup() {
+  const build = path.join(ROOT, "build", "index.js");
+  // Rebuild when app/ changed since the last build (E2E_SKIP_BUILD=1 uses whatever build exists).
+  if (fs.existsSync(build) && !process.env.E2E_SKIP_BUILD && newestMtime(path.join(ROOT, "app")) > fs.statSync(build).mtimeMs) {
+    say("app/ is newer than build/: rebuilding");
+    fs.rmSync(build, { force: true });
+  }
+  if (!fs.existsSync(build)) say("building (npx remix build)");
+  ensureBuilt();
+
+  const { databaseUrl, file } = await createDatabase();
+  say(`database ${databaseUrl}`);
+
+  const app = await startApp({
+    DATABASE_URL: databaseUrl,
+    SHOPIFY_API_KEY: E2E_API_KEY,
+    SHOPIFY_API_SECRET: E2E_SECRET,
+    SHOPIFY_APP_URL: "https://attune-e2e.example.com",
+  });
+  say(`app up on ${app.url}`);
+  try {
+    const seeded = await sendStore(app.url);
+    await waitForDrain(app.url, 60_000);
+    say(`seeded ${seeded.deliveries} webhooks in ${(seeded.ms / 1000).toFixed(1)}s; queue drained`);
+  } catch (e) {
+    await app.stop("SIGKILL");
+    throw e;
+  }
+
+  const preview = await startPreview({ appUrl: app.url, secret: E2E_SECRET, shop: E2E_SHOP, port: 0, databaseUrl });
+  say(`preview on ${preview.url}`);
+  for (const l of preview.personaLinks()) say(`  ${l.id}: ${l.why}`);
+
+  process.env.E2E_PREVIEW_URL = preview.url;
+  process.env.E2E_APP_URL = app.url;
+  process.env.E2E_DATABASE_URL = databaseUrl;
+
+  return async () => {
+    await preview.stop();
+    await app.stop();
+    for (const s of ["", "-wal", "-shm", "-journal"]) fs.rmSync(file + s, { force: true });
+  };
+}
