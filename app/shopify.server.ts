@@ -1,5 +1,5 @@
 import "@shopify/shopify-app-remix/adapters/node";
-import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { CachedSessionStorage } from "./shopify/session-storage.server";
 import { db } from "./db.server";
 import { env } from "./utils/env.server";
@@ -19,6 +19,9 @@ const shopify = shopifyApp({
   authPathPrefix: "/auth",
   sessionStorage: new CachedSessionStorage(db()),
   distribution: AppDistribution.AppStore,
+  // The library logs every app-proxy and webhook authentication at info level: on the storefront
+  // and ingest hot paths that was ~5% of a request. Warnings and errors still show.
+  logger: { level: config.NODE_ENV === "development" ? LogSeverity.Info : LogSeverity.Warning },
   // Expiring offline tokens stay off for now: the library refreshes them inside webhook verification,
   // which would make ingest depend on a network call to Shopify (see docs/architecture.md).
   future: { unstable_newEmbeddedAuthStrategy: true },

@@ -12,8 +12,8 @@
  * at max throughput (32 connections, ~10 s). Targets (GUIDE.md §5): p99 <= 20 ms at 500 req/s;
  * decision peak >= 70% of the trivial route's.
  *
- * Options: --customers N --products N --lines N --steady S --peak S --rate R --semi-space MB (server's
- * V8 --max-semi-space-size; default: Node's own).
+ * Options: --customers N --products N --lines N --steady S --peak S --rate R --semi-space MB (overrides the
+ * server's V8 --max-semi-space-size; default: startApp's, as `npm start`).
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -325,7 +325,6 @@ export async function runProxyBench(
     SHOPIFY_API_KEY: "bench-key",
     SHOPIFY_API_SECRET: SECRET,
     SHOPIFY_APP_URL: "https://attune.example.com",
-    ATTUNE_INLINE_WORKER: "1",
     // Optional V8 young-generation size for the server (a large old heap makes each scavenge costly).
     ...(o.semiSpaceMb ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --max-semi-space-size=${o.semiSpaceMb}`.trim() } : {}),
   });
@@ -356,7 +355,7 @@ export async function runProxyBench(
 
     printTable(`Storefront decision via app proxy (${size.customers} customers, ${counts.OrderLine} order lines, ${size.products} products; ${os.cpus().length} CPUs, autocannon in the same machine)`, rows);
     out.steady_rate = rate;
-    out.server_semi_space_mb = o.semiSpaceMb ?? "default";
+    out.server_semi_space_mb = o.semiSpaceMb ?? "npm start's";
     out.decision_p50_ms = steadyDecision.p50;
     out.decision_p99_ms = steadyDecision.p99;
     out.trivial_p50_ms = steadyPing.p50;

@@ -216,13 +216,18 @@ async function main() {
   ]);
   const expectedOrders = store.orders.length;
   say(`stored: ${products} products, ${customers} customers, ${orders} orders (${lines} lines, ${refunds} refunds); store has ${expectedOrders} orders${orders === expectedOrders ? " - all present" : " - MISMATCH"}; ${failedDeliveries} failed deliveries`);
+  // The local storefront preview (scripts/preview): theme pages with the real blocks, signed app proxy, Ajax cart.
+  const { startPreview } = await import("./preview/index");
+  const preview = await startPreview({ appUrl, secret: API_SECRET, shop: SHOP, port: await freePort(args.port ? undefined : 9292), databaseUrl });
+  const personas = preview.personaLinks().map((l) => `      ${l.label.padEnd(24)} ${l.url}\n        ${l.why}`);
   console.log(
     [
       "",
       "  Attune demo is ready",
       `  App (embedded admin; outside Shopify's admin it asks for a session): ${appUrl}/app`,
       `  Health:             ${appUrl}/healthz`,
-      `  Storefront preview: (placeholder: the storefront preview URL goes here)`,
+      `  Storefront preview: ${preview.url}  (personas below; /apps/attune/* is proxied to ${appUrl}/proxy/*, signed)`,
+      ...personas,
       `  Admin API stand-in: ${api.url}`,
       `  Shop:               ${SHOP}`,
       `  Database:           ${databaseUrl}`,

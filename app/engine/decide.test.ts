@@ -47,7 +47,7 @@ describe("decide", () => {
     expect(d.rule).toBeNull();
     expect(d.strategy).toBe("picked_for_you");
     expect(d.segments).toEqual(["new_visitor"]);
-    expect(d.content).toEqual({ heading: "Picked for you" });
+    expect(d.content).toEqual({}); // no merchant content without a rule: blocks use their own headings
     // 110, 111 from picked_for_you; 112 from recently_viewed (111 deduplicated); 101 from trending.
     expect(d.products.map((p) => [p.productId, p.strategy])).toEqual([
       ["110", "picked_for_you"],

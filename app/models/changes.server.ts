@@ -1,4 +1,4 @@
-/** The change feed engine instances follow (see app/services/engine-sync.server.ts). */
+/** The change feed engine instances follow (see app/services/engine.server.ts). */
 import type { Db } from "../db.server";
 import { exec, ts, valuesList } from "./sql.server";
 import type { Applied, Tx } from "./types";

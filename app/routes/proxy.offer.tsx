@@ -21,6 +21,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     utmSource: q.utm_source ?? null,
     ref: q.ref ?? null,
     device: q.device ?? null,
+    country: q.country ?? null,
     cartTotalCents: q.cart_total ?? null,
   });
   if (!res) return json({ error: "shop_not_installed" }, 404);

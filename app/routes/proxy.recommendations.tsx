@@ -67,6 +67,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     utmSource: q.utm_source ?? null,
     ref: q.ref ?? null,
     device: q.device ?? null,
+    country: q.country ?? null,
   });
   if (!res) return json({ error: "shop_not_installed" }, 404);
   return json(res);

@@ -9,7 +9,8 @@ import { createDb, db, type Db } from "../db.server";
 import { drainAll } from "./ingest-worker.server";
 import { EngineRegistry } from "./engine.server";
 import { backendNames, createBackend, type Backend } from "../../tests/helpers/databases";
-import { orderWebhook, seedStore } from "../../tests/helpers/store";
+import { orderRecord, orderWebhook, seedStore } from "../../tests/helpers/store";
+import { upsertOrder } from "../models/orders.server";
 import { SECRET, sample, sendWebhook } from "../../tests/helpers/webhooks";
 
 let shop: string;
@@ -201,5 +202,25 @@ describe.each(backendNames())("two instances on one %s database", (name) => {
     }
     await expect.poll(() => ea.model.ordersOf("200").length, { timeout: 3000 }).toBe(2);
     await expect.poll(() => eb.model.ordersOf("200").length, { timeout: 3000 }).toBe(2);
+  });
+
+  it.runIf(name === "postgresql")("applies a feed event that commits after a later id was already followed", async () => {
+    await seedStore(backend.db, shop, base());
+    const reg = registry(backend.db, { lateCommitWindowMs: 60_000 });
+    const engine = (await reg.get(shop))!;
+    // Transaction X takes an id from the sequence but has not committed yet...
+    const [{ id: reserved }] = await backend.db.$queryRawUnsafe<{ id: bigint }[]>(`SELECT nextval(pg_get_serial_sequence('"ChangeEvent"', 'id')) AS "id"`);
+    // ...while transaction Y (a later id) commits and is followed.
+    await seedStore(backend.db, shop, { orders: [{ id: "21", customerId: "100", lines: ["3"] }] });
+    await reg.follow(shop);
+    expect(engine.cursor).toBeGreaterThan(Number(reserved));
+    // X commits now, with its earlier id.
+    await backend.db.$transaction(async (tx) => {
+      await upsertOrder(tx, shop, orderRecord({ id: "22", customerId: "200", lines: ["4"] }), { customerRedacted: false });
+      await tx.$executeRawUnsafe(`INSERT INTO "ChangeEvent" ("id", "shopId", "kind", "entityId") VALUES ($1, $2, 'order', '22')`, Number(reserved), shop);
+    });
+    await reg.follow(shop);
+    expect(engine.model.ordersOf("200").map((o) => o.id).sort()).toEqual(["11", "22"]);
+    expect(engine.model.ordersOf("100").map((o) => o.id).sort()).toEqual(["10", "21"]);
   });
 });

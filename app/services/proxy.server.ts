@@ -58,6 +58,8 @@ export const contextParams = {
   utm_source: optional(z.string().max(64, "at most 64 characters")),
   ref: optional(z.string().max(255, "at most 255 characters").regex(/^[A-Za-z0-9.-]+$/, "must be a host name")),
   device: optional(z.enum(["mobile", "tablet", "desktop"], { error: "must be mobile, tablet or desktop" })),
+  // The storefront's market country (window.Shopify.country): varies content, never identifies.
+  country: optional(z.string().regex(/^[A-Za-z]{2}$/, "must be a two-letter country code").transform((c) => c.toUpperCase())),
 };
 
 /** Parses the query with a zod object schema; a failure becomes a 400 naming each bad parameter. */

@@ -36,11 +36,24 @@ export function runIngestWorker(onApplied: Listener = emitApplied) {
 export function ensureRuntime() {
   if (global.__attuneRuntimeStarted) return;
   global.__attuneRuntimeStarted = true;
+  if (env().ATTUNE_WORKER === "off") return;
+  // Serving process: build installed shops' engines now, not on a shopper's first request.
+  setTimeout(() => void warmInstalledShops(), 0);
   if (env().ATTUNE_WORKER !== "inline") return;
   global.__attuneWorker = runIngestWorker();
   // On shutdown, let the worker finish its current transaction (an interrupted one would only be redone).
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.once(signal, () => void global.__attuneWorker?.stop());
+  }
+}
+
+async function warmInstalledShops() {
+  try {
+    const shops = await db().shop.findMany({ where: { uninstalledAt: null }, select: { id: true } });
+    const { warmEngines } = await import("./engine.server");
+    await warmEngines(shops.map((s) => s.id));
+  } catch (e) {
+    log.error("engine warm-up failed", { error: (e as Error).message });
   }
 }
 

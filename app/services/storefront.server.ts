@@ -26,6 +26,8 @@ export interface RequestContext {
   utmSource?: string | null;
   ref?: string | null;
   device?: Device | null;
+  /** ISO 3166-1 alpha-2 market country from the storefront. */
+  country?: string | null;
   /** Client-side recently viewed product ids, most recent first (consented). */
   viewed?: Id[];
 }
@@ -124,6 +126,7 @@ function baseContext(engine: ShopEngine, who: ShopperIdentity, req: RequestConte
     recentlyViewed: viewed,
     trafficSource: req.utmSource || req.ref ? normalizeTrafficSource({ utmSource: req.utmSource, referrer: req.ref, shopHosts: [who.shop] }) : "direct",
     device: req.device ?? null,
+    country: req.country ?? null,
     returningVisitor: sig.seenBefore || who.customerId != null,
     quizAnswers: sig.quizAnswers,
     now,

@@ -191,7 +191,7 @@ export async function startPreview(o: PreviewOptions): Promise<Preview> {
     headers["x-forwarded-for"] = req.socket.remoteAddress ?? "127.0.0.1";
     headers["x-forwarded-host"] = req.headers.host ?? "";
     const method = req.method ?? "GET";
-    const body = method === "GET" || method === "HEAD" ? undefined : await readBody(req);
+    const body = method === "GET" || method === "HEAD" ? undefined : new Uint8Array(await readBody(req));
     let status = 502;
     try {
       const r = await fetch(`${appUrl}/proxy/${sub}?${query}`, { method, headers, body, redirect: "manual", signal: AbortSignal.timeout(10_000) });

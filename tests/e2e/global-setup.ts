@@ -4,6 +4,7 @@
  * Tests find them in process.env (workers inherit it): E2E_PREVIEW_URL, E2E_APP_URL, E2E_DATABASE_URL.
  * Returns the teardown.
  */
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { ensureBuilt, ROOT, startApp, waitForDrain } from "../helpers/server";
@@ -17,7 +18,8 @@ function newestMtime(dir: string): number {
   let max = 0;
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
-    max = Math.max(max, e.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+    if (e.isDirectory()) max = Math.max(max, newestMtime(p));
+    else if (!/\.test(-helpers)?\.tsx?$|\.test\.ts$/.test(e.name) && !p.includes(`${path.sep}fixtures${path.sep}`)) max = Math.max(max, fs.statSync(p).mtimeMs);
   }
   return max;
 }
@@ -25,11 +27,18 @@ function newestMtime(dir: string): number {
 export default async function globalSetup() {
   const build = path.join(ROOT, "build", "index.js");
   // Rebuild when app/ changed since the last build (E2E_SKIP_BUILD=1 uses whatever build exists).
-  if (fs.existsSync(build) && !process.env.E2E_SKIP_BUILD && newestMtime(path.join(ROOT, "app")) > fs.statSync(build).mtimeMs) {
-    say("app/ is newer than build/: rebuilding");
-    fs.rmSync(build, { force: true });
+  const stale = fs.existsSync(build) && !process.env.E2E_SKIP_BUILD && newestMtime(path.join(ROOT, "app")) > fs.statSync(build).mtimeMs;
+  if (stale || !fs.existsSync(build)) {
+    say(stale ? "app/ is newer than build/: rebuilding (npx remix build)" : "building (npx remix build)");
+    // A failed build leaves the previous one in place and fails the run with the compiler's output.
+    try {
+      execFileSync(process.execPath, [path.join(ROOT, "node_modules", "@remix-run", "dev", "dist", "cli.js"), "build"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    } catch (e) {
+      const err = e as { stdout?: Buffer; stderr?: Buffer };
+      throw new Error(`remix build failed:\n${err.stdout?.toString() ?? ""}${err.stderr?.toString() ?? ""}`);
+    }
+    say("built");
   }
-  if (!fs.existsSync(build)) say("building (npx remix build)");
   ensureBuilt();
 
   const { databaseUrl, file } = await createDatabase();

@@ -23,9 +23,9 @@ export const E2E_SECRET = "attune-e2e-secret";
 export const E2E_API_KEY = "attune-e2e-key";
 const DAY = 86_400_000;
 
-export const PINTEREST_HEADING = "Trending on Pinterest";
-export const CANADA_HEADING = "Hello from our Canadian shelf";
-export const WELCOME_CODE = "WELCOME10";
+import { CANADA_HEADING, PINTEREST_HEADING, WELCOME_CODE } from "./constants";
+
+export { CANADA_HEADING, PINTEREST_HEADING, WELCOME_CODE };
 
 /** Storefront settings: free shipping over $50; the welcome offer is an exit-intent popup. */
 export const SHOP_SETTINGS = {

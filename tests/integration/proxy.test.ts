@@ -110,7 +110,7 @@ describe("GET recommendations", () => {
     expect(Object.keys(body).sort()).toEqual(["content", "customer", "freeShipping", "lastPurchase", "offer", "placement", "products", "rule", "segments", "strategy"]);
     expect(body.placement).toBe("home");
     expect(body.freeShipping).toEqual({ thresholdCents: 5000, currency: "USD" });
-    expect(body.content).toEqual({ heading: "Picked for you", message: null, bannerImageUrl: null });
+    expect(body.content).toEqual({ heading: null, message: null, bannerImageUrl: null }); // no rule matched: no banner
     expect(body.products.length).toBeGreaterThan(0);
     expect(body.products.length).toBeLessThanOrEqual(4);
     for (const p of body.products) {
@@ -231,6 +231,23 @@ describe("POST events and quiz", () => {
     // Bad bodies are 400s.
     expect((await post("events", url(), { type: "click", productId: "5" })).status).toBe(400);
     expect((await call(eventsRoute.action as Handler, new Request(url(), { method: "POST", body: "{nope" }))).status).toBe(400);
+  });
+
+  it("a guest's storefront country reaches country rules; without a rule there is no banner content", async () => {
+    await db().rule.create({
+      data: { shopId: A, id: "ca", name: "Canada", priority: 10, definition: JSON.stringify({ placements: ["home"], segmentIds: ["country:ca"], content: { heading: "Shipping to Canada" }, strategy: "trending_in_country" }) },
+    });
+    await (await engines()).reloadConfig(A);
+    const canadian = await recs(A, { placement: "home", country: "ca" });
+    expect(canadian.rule).toEqual({ id: "ca", name: "Canada" });
+    expect(canadian.content.heading).toBe("Shipping to Canada");
+    const american = await recs(A, { placement: "home", country: "US" });
+    expect(american.rule).toBeNull();
+    expect(american.content.heading ?? null).toBeNull();
+    const bad = await get("recommendations", A, { placement: "home", country: "Canada" });
+    expect(bad.status).toBe(400);
+    await db().rule.delete({ where: { shopId_id: { shopId: A, id: "ca" } } });
+    await (await engines()).reloadConfig(A);
   });
 
   it("uses a guest's stored views (by vid) as recently viewed", async () => {

@@ -91,7 +91,7 @@ describe("resolveRule precedence", () => {
     const r = resolve([rule("1", { enabled: false })]);
     expect(r.rule).toBeNull();
     expect(r.offer).toBeNull();
-    expect(r.content.heading).toBe("Picked for you");
+    expect(r.content).toEqual({}); // no banner without a matching rule
     expect(r.explanation).toEqual(["no rule matched on home: default strategy picked_for_you", 'skipped rule "Rule 1" (priority 0): disabled']);
   });
 

@@ -20,12 +20,17 @@ export const DEFAULT_PLACEMENT_STRATEGY: Readonly<Record<Placement, StrategyName
   app_embed: null,
 };
 
+/**
+ * With no matching rule there is no merchant content: the storefront blocks show their own
+ * localized, merchant-editable headings (a default heading here was rendered twice, as a banner
+ * above a row with the same title).
+ */
 export const DEFAULT_PLACEMENT_CONTENT: Readonly<Record<Placement, Content>> = {
-  home: { heading: "Picked for you" },
-  product: { heading: "Frequently bought together" },
-  cart: { heading: "You may also like" },
-  checkout: { heading: "Complete your order" },
-  thank_you: { heading: "Customers also bought" },
+  home: {},
+  product: {},
+  cart: {},
+  checkout: {},
+  thank_you: {},
   app_embed: {},
 };
 

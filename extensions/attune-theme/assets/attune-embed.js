@@ -31,6 +31,7 @@
     if (u) q.set('utm_source', u.slice(0, 64));
     if (r && r !== location.hostname) q.set('ref', r);
     q.set('device', mobile() ? 'mobile' : 'desktop');
+    if (window.Shopify && window.Shopify.country) q.set('country', window.Shopify.country);
     const v = vid();
     if (v) q.set('vid', v);
     return q;

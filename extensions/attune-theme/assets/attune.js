@@ -37,6 +37,7 @@ const ctx = (q) => {
   set('utm_source', ss('attune_utm'));
   set('ref', ss('attune_ref'));
   set('device', device());
+  set('country', w.Shopify && w.Shopify.country);
   set('vid', vid());
   return q;
 };
