@@ -7,7 +7,7 @@
  *    it that existed before the last --recent-days days;
  * 3. seeds what OAuth would have left: an offline Session for attune-demo.myshopify.com, the Shop,
  *    and a pending BackfillJob;
- * 4. starts the real built app (remix-serve build/index.js) with ATTUNE_SIMULATOR=1 pointing at the
+ * 4. starts the real built app (server.mjs, as `npm start` does) with ATTUNE_SIMULATOR=1 pointing at the
  *    stand-in; its runtime resumes the backfill (products, customers, older orders via bulk ops);
  * 5. sends the recent days as signed webhooks through the real routes (with duplicates), waits until
  *    the queue is drained, prints what is stored and the URLs, and keeps running until Ctrl-C
@@ -35,7 +35,7 @@ const DAY = 86_400_000;
 const { values: args } = parseArgs({
   options: {
     seed: { type: "string", default: "42" },
-    orders: { type: "string", default: "12000" },
+    orders: { type: "string", default: "20000" },
     products: { type: "string", default: "300" },
     customers: { type: "string", default: "3000" },
     "recent-days": { type: "string", default: "30" },
@@ -120,17 +120,13 @@ async function main() {
   });
   await db.backfillJob.upsert({ where: { shopId: SHOP }, create: { shopId: SHOP }, update: { status: "pending", stage: "products", bulkOperationId: null, linesApplied: 0, counts: "{}", error: null } });
 
-  // The app runs with NODE_ENV=development (the simulator is refused in production); remix-serve then
-  // announces itself to a Remix dev server, which this tiny endpoint stands in for.
-  const devPing = http.createServer((_req, res) => res.writeHead(200).end("ok"));
-  await new Promise<void>((r) => devPing.listen(0, "127.0.0.1", r));
-
   // 4. the real app
   const port = await freePort(args.port ? Number(args.port) : 3000);
   const appUrl = `http://localhost:${port}`;
   const logFile = path.join(os.tmpdir(), `attune-demo-app-${port}.log`);
   const logStream = fs.createWriteStream(logFile);
-  const child: ChildProcess = spawn(path.join(ROOT, "node_modules", ".bin", "remix-serve"), [build], {
+  // `npm start`'s server, with NODE_ENV=development (the simulator is refused in production).
+  const child: ChildProcess = spawn(process.execPath, ["--max-semi-space-size=32", path.join(ROOT, "server.mjs")], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -142,8 +138,7 @@ async function main() {
       DATABASE_URL: databaseUrl,
       ATTUNE_SIMULATOR: "1",
       ATTUNE_ADMIN_ORIGIN: api.origin,
-      ATTUNE_WORKER: "inline",
-      REMIX_DEV_ORIGIN: `http://127.0.0.1:${(devPing.address() as net.AddressInfo).port}`,
+      ATTUNE_WORKER: "thread",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -168,7 +163,6 @@ async function main() {
     await Promise.race([childExit, new Promise((r) => setTimeout(r, 5000))]);
     if (!exited) child.kill("SIGKILL");
     await api.close();
-    devPing.close();
     await db.$disconnect();
     process.exit(code);
   };

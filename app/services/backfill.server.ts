@@ -22,6 +22,7 @@ import { fromGid } from "../ingest/ids";
 import { toCents } from "../ingest/money";
 import type { CustomerRecord, OrderRecord, ProductRecord } from "../ingest/records";
 import { appendChanges } from "../models/changes.server";
+import { writeTransaction } from "../models/sql.server";
 import type { Applied } from "../models/types";
 import { type AdminClient, createAdminClient } from "../shopify/admin-api/client.server";
 import {
@@ -184,7 +185,9 @@ type AnyRecord = ProductRecord | CustomerRecord | OrderRecord;
 async function applyBatch(database: Db, ctx: ApplyContext, job: { stage: Stage; opId: string; linesApplied: number; counts: Counts }, kind: BulkKind, items: { line: number; record: AnyRecord }[]) {
   const lastLine = items[items.length - 1].line;
   const counts = { ...job.counts, [kind]: (job.counts[kind as keyof Counts] ?? 0) + items.length };
-  await database.$transaction(
+  // writeTransaction: on SQLite the hot-path statements inside run as prepared driver statements.
+  await writeTransaction(
+    database,
     async (tx) => {
       const changes: Applied["changes"] = [];
       for (const { record } of items) {
@@ -234,7 +237,8 @@ async function runStage(database: Db, client: AdminClient, ctx: ApplyContext, jo
     throw new BackfillFailure(`bulk operation ${opId} for ${stage} ended ${op.status}${op.errorCode ? ` (${op.errorCode})` : ""}${op.partialDataUrl ? "; partial data was not applied" : ""}`);
   }
 
-  const batchSize = o.batchSize ?? 100;
+  // Short transactions: on SQLite, webhook acks wait behind the one writer's open transaction.
+  const batchSize = o.batchSize ?? 50;
   const state = { stage: stage as Stage, opId, linesApplied, counts };
   if (op.url) {
     let batch: { line: number; record: AnyRecord }[] = [];
