@@ -18,7 +18,8 @@ export default defineConfig({
   timeout: 30_000,
   expect: { timeout: 8_000 },
   forbidOnly: Boolean(process.env.CI),
-  reporter: process.env.CI ? [["list"], ["junit", { outputFile: "test-results/junit.xml" }]] : [["list"]],
+  // The JSON report lets `npm test` count e2e tests in its closing line.
+  reporter: [["list"], ["json", { outputFile: "test-results/e2e-results.json" }], ...(process.env.CI ? [["junit", { outputFile: "test-results/junit.xml" }] as const] : [])],
   use: {
     browserName: "chromium",
     headless: true,

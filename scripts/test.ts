@@ -39,6 +39,12 @@ for (const step of steps) {
     passed += j.numPassedTests;
     failed += j.numFailedTests;
   }
+  const e2eReport = "test-results/e2e-results.json";
+  if (step.name === "e2e" && fs.existsSync(e2eReport) && fs.statSync(e2eReport).mtimeMs >= started) {
+    const j = JSON.parse(fs.readFileSync(e2eReport, "utf8"));
+    passed += j.stats.expected;
+    failed += j.stats.unexpected;
+  }
   if (r.status !== 0) {
     console.error(`\n✖ ${step.name} failed after ${seconds}s (exit ${r.status ?? r.signal})`);
     console.log(`tests: ${passed} passed, ${Math.max(failed, 1)} failed`);
