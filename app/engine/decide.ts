@@ -145,7 +145,8 @@ function fillProducts(
   return out;
 }
 
-export function decide(deps: DecideDeps, context: ShopperContext, opts: { limit: number }): Decision {
+/** opts.explain (default true): false leaves out segment reasons, for callers that do not show them. */
+export function decide(deps: DecideDeps, context: ShopperContext, opts: { limit: number; explain?: boolean }): Decision {
   const { store, config } = deps;
   const prep = prepare(config);
   const limit = Math.max(0, Math.floor(opts.limit));
@@ -161,7 +162,7 @@ export function decide(deps: DecideDeps, context: ShopperContext, opts: { limit:
   const explanation: string[] = [];
   if (optOut) explanation.push("customer opted out of personalization: context-only segments, trending products");
 
-  const matched: MatchedSegment[] = matchSegments(prep.segments, { profile, context: subjectCtx }, { allowPersonal: !optOut, currency: config.currency });
+  const matched: MatchedSegment[] = matchSegments(prep.segments, { profile, context: subjectCtx }, { allowPersonal: !optOut, currency: config.currency, explain: opts.explain });
   const resolution = resolveRule(prep.rules, {
     placement: context.placement,
     now: context.now,

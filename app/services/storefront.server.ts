@@ -199,7 +199,7 @@ export async function recommendationsWith(tx: Tx, engine: ShopEngine, who: Shopp
   const decision = decide(
     { store: engine.model, recommender: withMaxPrice(engine.model, input.maxPriceCents), config: engine.config },
     ctx,
-    { limit: input.limit },
+    { limit: input.limit, explain: false },
   );
   // A product requested by id that is in the cart must not come back either (decide also ensures it).
   return shapeDecision(engine, decision, {
@@ -215,7 +215,7 @@ export async function visitorOffer(tx: Tx, who: ShopperIdentity, req: RequestCon
   const ctx = baseContext(engine, who, req, sig, "app_embed", now);
   // The embed knows the cart's total only: one priced line carries it for the cart-value rules.
   if (req.cartTotalCents && req.cartTotalCents > 0) ctx.cart = [{ productId: "cart-total", quantity: 1, priceCents: req.cartTotalCents }];
-  const decision = decide({ store: engine.model, recommender: engine.model, config: engine.config }, ctx, { limit: 0 });
+  const decision = decide({ store: engine.model, recommender: engine.model, config: engine.config }, ctx, { limit: 0, explain: false });
   const vo = decision.visitorOffer;
   if (!vo) return { offer: null };
   return {

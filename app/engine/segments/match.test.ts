@@ -78,3 +78,15 @@ describe("merchant segments", () => {
     ]);
   });
 });
+
+describe("explain option", () => {
+  it("explain: false matches exactly the same segments, without reasons", () => {
+    const set = compileSegments([], { vipThresholdCents: 100_000, atRiskChurnRatio: 1.5, lapsedChurnRatio: 3 });
+    const s = subject({ lifetimeValueCents: 150_000, ordersCount: 3 }, { customerId: "7" });
+    const full = matchSegments(set, s, { allowPersonal: true });
+    const lean = matchSegments(set, s, { allowPersonal: true, explain: false });
+    expect(ids(lean)).toEqual(ids(full));
+    expect(full.find((m) => m.id === "vip")!.reasons.length).toBeGreaterThan(0);
+    expect(lean.filter((m) => !isDimensionSegmentId(m.id)).every((m) => m.reasons.length === 0)).toBe(true);
+  });
+});

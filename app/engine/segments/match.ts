@@ -50,6 +50,8 @@ export function compileSegments(merchant: readonly unknown[], settings?: Segment
 export interface MatchOptions extends ExplainOptions {
   /** false for shoppers who opted out: segments reading personal fields are not evaluated. */
   allowPersonal: boolean;
+  /** false: skip the human-readable reasons (the storefront does not send them; they cost ~5% of a decision). */
+  explain?: boolean;
 }
 
 /** Every segment the subject is in, with reasons, followed by its dimension segments. */
@@ -58,7 +60,8 @@ export function matchSegments(set: CompiledSegmentSet, subject: SegmentSubject, 
   for (const seg of set.segments) {
     if (seg.personal && !opts.allowPersonal) continue;
     if (!seg.test(subject)) continue;
-    out.push({ id: seg.id, name: seg.name, reasons: explainCondition(seg.condition, subject, opts), personal: seg.personal });
+    const reasons = opts.explain === false ? [] : explainCondition(seg.condition, subject, opts);
+    out.push({ id: seg.id, name: seg.name, reasons, personal: seg.personal });
   }
   for (const d of dimensionSegments(subject.context)) out.push(d);
   return out;
