@@ -124,6 +124,8 @@ export function seedItems(ctx: RecsContext): number[] {
   return last ? Array.from(last.items) : [];
 }
 
+const MAX_CANDIDATES = 100;
+
 export function boughtTogether(ctx: RecsContext): Candidate[] {
   const seeds = seedItems(ctx);
   if (seeds.length === 0) return [];
@@ -149,8 +151,10 @@ export function alsoBought(ctx: RecsContext): Candidate[] {
       if (!from.has(j) || v > prev) from.set(j, s);
     }
   }
+  // Reasons only for candidates that can still make a row after filtering.
   return [...scores]
     .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .slice(0, MAX_CANDIDATES)
     .map(([idx, score]) => ({
       idx,
       score,
@@ -186,6 +190,7 @@ function cartComplementsFrom(ctx: RecsContext, seeds: number[], inCart: boolean)
   }
   return [...scores]
     .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .slice(0, MAX_CANDIDATES)
     .map(([idx, score]) => {
       const names = voters.get(idx)!.slice(0, 2).map((s) => titleOf(ctx.model, s));
       const what = names.length > 1 ? `${names[0]} and ${names[1]}` : names[0];

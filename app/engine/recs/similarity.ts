@@ -95,19 +95,27 @@ function priceCloseness(a: number, b: number): number {
   return 1 / (1 + Math.abs(Math.log(a / b)));
 }
 
+const PER_SEED = 60;
+const MAX_CANDIDATES = 100;
+
 export function similarProducts(ctx: RecsContext): Candidate[] {
   const seeds = seedItems(ctx);
   const scores = new Map<number, number>();
   const from = new Map<number, number>();
   for (const s of seeds.slice(0, 5)) {
-    for (const [j, v] of similarTo(ctx.model, s)) {
+    const list = similarTo(ctx.model, s);
+    // Each seed's best PER_SEED neighbours are enough to fill a row after filtering.
+    for (let k = 0; k < Math.min(list.length, PER_SEED); k++) {
+      const [j, v] = list[k];
       const prev = scores.get(j) ?? 0;
       scores.set(j, prev + v);
       if (v > prev) from.set(j, s);
     }
   }
+  // Reasons are built only for candidates that can still make the row (filters drop some).
   const out: Candidate[] = [...scores]
     .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .slice(0, MAX_CANDIDATES)
     .map(([idx, score]) => ({ idx, score, reason: `Similar to ${titleOf(ctx.model, from.get(idx)!)}` }));
   // With nothing to be similar to (a first visit), the shop's trending items are the sensible start.
   return seeds.length ? out : trending(ctx);
