@@ -8,6 +8,8 @@ const RANKED = 400;
 const DAY = 86_400_000;
 /** "New arrivals" considers the newest this many products; older ones are not new to anybody. */
 const NEWEST = 300;
+const TASTE_BASKETS = 20;
+const MAX_CANDIDATES = 100;
 
 /** Items by time-decayed popularity (decay reference is shared, so the ranking is time-invariant). */
 export function trendingRanking(model: StoreModel): Int32Array {
@@ -82,24 +84,32 @@ export function newestProducts(model: StoreModel): Int32Array {
 export function newArrivals(ctx: RecsContext): Candidate[] {
   const { model, now } = ctx;
   const taste = tasteProfile(ctx);
-  const out: Candidate[] = [];
+  const scored: { idx: number; score: number; why: 0 | 1 | 2 }[] = [];
   for (const i of newestProducts(model)) {
     if (!ctx.eligible(i)) continue;
     const p = model.productAt(i)!;
     const ageDays = Math.max(0, (now - p.createdAt) / DAY);
     const freshness = Math.pow(0.5, ageDays / 30);
     let affinity = 0;
-    let why = "";
-    for (const key of attributeKeys(model, i)) {
-      const share = taste.get(key) ?? 0;
-      if (share === 0) continue;
-      if (key.startsWith("t:")) (affinity += 2 * share), (why = `New in ${p.productType}, one of your favourites`);
-      else if (key.startsWith("v:")) (affinity += share), (why ||= `New from ${p.vendor}, a brand you like`);
-      else if (key.startsWith("g:")) affinity += 0.5 * share;
+    let why: 0 | 1 | 2 = 0; // 1: favourite type, 2: liked vendor
+    if (taste.size) {
+      for (const key of attributeKeys(model, i)) {
+        const share = taste.get(key);
+        if (!share) continue;
+        if (key.startsWith("t:")) (affinity += 2 * share), (why = 1);
+        else if (key.startsWith("v:")) (affinity += share), (why ||= 2);
+        else if (key.startsWith("g:")) affinity += 0.5 * share;
+      }
     }
-    out.push({ idx: i, score: freshness * (1 + affinity), reason: why || "Just arrived" });
+    scored.push({ idx: i, score: freshness * (1 + affinity), why });
   }
-  return out.sort((a, b) => b.score - a.score || a.idx - b.idx);
+  scored.sort((a, b) => b.score - a.score || a.idx - b.idx);
+  // Reasons only for candidates that can still make a row after filtering.
+  return scored.slice(0, MAX_CANDIDATES).map(({ idx, score, why }) => {
+    const p = model.productAt(idx)!;
+    const reason = why === 1 ? `New in ${p.productType}, one of your favourites` : why === 2 ? `New from ${p.vendor}, a brand you like` : "Just arrived";
+    return { idx, score, reason };
+  });
 }
 
 /** Shares of the shopper's purchases (or browsing context) per type / vendor / tag key. */
@@ -108,7 +118,8 @@ function tasteProfile(ctx: RecsContext): Map<string, number> {
   const add = (i: number, w: number) => {
     for (const k of attributeKeys(ctx.model, i)) if (!k.startsWith("c:")) counts.set(k, (counts.get(k) ?? 0) + w);
   };
-  for (const rec of ctx.history) for (const i of rec.items) add(i, 1);
+  // Recent taste: the last TASTE_BASKETS baskets (a long history would dominate the cost, not the signal).
+  for (let b = Math.max(0, ctx.history.length - TASTE_BASKETS); b < ctx.history.length; b++) for (const i of ctx.history[b].items) add(i, 1);
   if (ctx.viewing >= 0) add(ctx.viewing, 1);
   for (const i of ctx.cart) add(i, 1);
   let total = 0;
