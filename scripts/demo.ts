@@ -24,6 +24,7 @@ import { parseArgs } from "node:util";
 import { createDb } from "../app/db.server";
 import { migrate, sqlitePath } from "./db/migrate";
 import { generateStore, recentDeliveries, sendWebhooks, startAdminApi } from "./simulator/index";
+import { writeMerchantConfig } from "./simulator/merchant-config";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SHOP = "attune-demo.myshopify.com";
@@ -118,6 +119,8 @@ async function main() {
     create: { id: `offline_${SHOP}`, shop: SHOP, state: "demo", isOnline: false, scope: "read_products,read_customers,read_orders,read_all_orders,write_discounts", accessToken: ACCESS_TOKEN },
     update: { accessToken: ACCESS_TOKEN },
   });
+  // The merchant's storefront settings, segment and rules (what the admin would have saved).
+  await writeMerchantConfig(db, SHOP);
   await db.backfillJob.upsert({ where: { shopId: SHOP }, create: { shopId: SHOP }, update: { status: "pending", stage: "products", bulkOperationId: null, linesApplied: 0, counts: "{}", error: null } });
 
   // 4. the real app

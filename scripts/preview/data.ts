@@ -162,7 +162,11 @@ export async function loadPreviewData(opts: { databaseUrl: string; shop: string;
     };
     const active = (x: (typeof all)[number]) => x.s.ratio !== null && x.s.ratio < 1.2 && x.s.daysSince < 60;
     const vip = pick((x) => x.s.ltv >= vipThreshold && active(x), (x) => x.s.ltv);
-    const lapsed = pick((x) => x.s.count >= 2 && x.s.ratio !== null && x.s.ratio >= 4 && x.s.ltv < vipThreshold, (x) => x.s.ratio! - x.s.count);
+    // Lapsed: really away (60+ days) and past the engine's lapsed threshold (3x their usual gap);
+    // small stores may have nobody that old, so fall back to the ratio alone.
+    const lapsed =
+      pick((x) => x.s.count >= 2 && x.s.daysSince >= 60 && x.s.ratio !== null && x.s.ratio >= 3 && x.s.ltv < vipThreshold, (x) => x.s.daysSince) ??
+      pick((x) => x.s.count >= 2 && x.s.ratio !== null && x.s.ratio >= 4 && x.s.ltv < vipThreshold, (x) => x.s.ratio! - x.s.count);
     const fullCart = pick((x) => x.s.count >= 3 && x.s.ltv < vipThreshold && active(x), (x) => x.s.count);
     const returning = pick((x) => x.s.count >= 2 && x.s.count <= 5 && x.s.ltv < vipThreshold && active(x), (x) => -x.s.daysSince);
     const canada = pick((x) => (x.h.country ?? "").toUpperCase() === "CA" && x.h.orders[x.h.orders.length - 1].country?.toUpperCase() === "CA" && x.s.ltv < vipThreshold && (x.s.ratio === null || x.s.ratio < 3), (x) => x.s.count);

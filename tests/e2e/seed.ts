@@ -27,35 +27,8 @@ import { CANADA_HEADING, PINTEREST_HEADING, WELCOME_CODE } from "./constants";
 
 export { CANADA_HEADING, PINTEREST_HEADING, WELCOME_CODE };
 
-/** Storefront settings: free shipping over $50; the welcome offer is an exit-intent popup. */
-export const SHOP_SETTINGS = {
-  freeShippingThresholdCents: 5000,
-  visitorOffers: {
-    welcome: { enabled: true, message: "Welcome! Take 10% off your first order with code {code}.", discountCode: WELCOME_CODE, trigger: { type: "exit_intent" } },
-    freeShippingReminder: { enabled: true, message: "Welcome back! Free shipping is waiting on orders over $50.", discountCode: null, trigger: { type: "exit_intent" } },
-    prioritySupport: { enabled: true, message: "Questions about your order? Chat with our team: you're first in line.", discountCode: null, trigger: { type: "delay", seconds: 20 }, minCartValueCents: 20_000 },
-    earlyAccess: { enabled: true, message: "Thanks for being a regular: you get early access to our new arrivals.", discountCode: null, trigger: { type: "exit_intent" } },
-    winBack: { enabled: true, message: "We miss you! Here's 15% off with code {code}.", discountCode: "COMEBACK15", trigger: { type: "exit_intent" } },
-  },
-};
-
-export const SEGMENTS = [{ id: "canadian_customers", name: "Canadian customers", definition: { field: "customer_country", op: "eq", value: "CA" } }];
-
-export const RULES = [
-  {
-    id: "rule_pinterest",
-    name: "Pinterest visitors",
-    priority: 50,
-    definition: { segmentIds: ["source:pinterest"], placements: ["home"], strategy: "trending", content: { heading: PINTEREST_HEADING, message: "The pieces pinned most this week." }, offer: null },
-  },
-  {
-    id: "rule_canada",
-    name: "Visitors from Canada",
-    priority: 40,
-    // country:ca is the request's storefront country; canadian_customers is the signed-in customer's.
-    definition: { segmentIds: ["country:ca", "canadian_customers"], placements: ["home"], strategy: "picked_for_you", content: { heading: CANADA_HEADING, message: "Ships from Toronto in 2 days." }, offer: { id: "off_ca", kind: "free_shipping", title: "Free shipping to Canada over $50" } },
-  },
-];
+export { RULES, SEGMENTS, SHOP_SETTINGS } from "../../scripts/simulator/merchant-config";
+import { RULES, SEGMENTS, SHOP_SETTINGS } from "../../scripts/simulator/merchant-config";
 
 export interface SeedResult {
   databaseUrl: string;
