@@ -83,3 +83,9 @@ export function valuesList(rows: number, cols: number): string {
 export function excludedSet(columns: string[]): string {
   return columns.map((c) => `"${c}" = excluded."${c}"`).join(", ");
 }
+
+/** Raw rows carry timestamps as Date, ISO text or epoch ms depending on the driver: epoch ms. */
+export type Time = Date | string | number | null | undefined;
+export const ms = (v: Time): number => (v == null ? 0 : v instanceof Date ? v.getTime() : typeof v === "number" ? v : Date.parse(v));
+/** Raw rows carry booleans as 0/1 on SQLite. */
+export const bool = (v: unknown): boolean => v === true || v === 1 || v === "1" || v === "true";

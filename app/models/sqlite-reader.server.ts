@@ -11,6 +11,7 @@
 import { createRequire } from "node:module";
 import type { Database, Statement } from "better-sqlite3";
 import { db, providerOf } from "../db.server";
+import { query } from "./sql.server";
 import type { Tx } from "./types";
 
 const require = createRequire(import.meta.url);
@@ -60,4 +61,10 @@ export function fastReader(tx: Tx): FastReader | null {
     global.__attuneSqliteReaders.set(url, reader);
   }
   return reader;
+}
+
+/** Raw SQL through the SQLite fast path when available (same SQL, same placeholders), else Prisma. */
+export async function readQuery<T>(tx: Tx, sql: string, params: unknown[]): Promise<T[]> {
+  const fast = fastReader(tx);
+  return fast ? fast.all<T>(sql, params) : query<T>(tx, sql, params);
 }

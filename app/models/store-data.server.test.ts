@@ -9,12 +9,12 @@ import {
   loadOrdersByIds,
   loadProduct,
   loadProducts,
-  loadShopConfig,
   loadShopperSignals,
   loadVariantIndex,
   resolveVariants,
   streamOrders,
 } from "./store-data.server";
+import { loadShopConfig } from "./shop-config.server";
 
 let shop: string;
 let other: string;

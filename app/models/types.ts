@@ -25,3 +25,14 @@ export function parseJsonArray(s: string | null | undefined): string[] {
 export function isStale(incoming: Date | null | undefined, stored: Date | null | undefined): boolean {
   return Boolean(incoming && stored && incoming.getTime() < stored.getTime());
 }
+
+/** A JSON object column (settings); anything else reads as {}. */
+export function parseJsonObject(text: string | null | undefined): Record<string, unknown> {
+  if (!text) return {};
+  try {
+    const v = JSON.parse(text);
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}

@@ -23,18 +23,16 @@ import { StoreModel, type ModelOptions } from "../engine/model/store-model";
 import type { ShopConfig } from "../engine/decide";
 import type { Id } from "../engine/types";
 import { query } from "../models/sql.server";
+import { configFingerprint, loadShopConfig, type StorefrontSettings } from "../models/shop-config.server";
 import {
-  configFingerprint,
   loadCustomers,
   loadCustomersByIds,
   loadOrders,
   loadOrdersByIds,
   loadProducts,
   loadProductsByIds,
-  loadShopConfig,
   loadVariantIndex,
   loadVariantsOf,
-  type StorefrontSettings,
 } from "../models/store-data.server";
 import { customerHash } from "../utils/crypto.server";
 import { log } from "../utils/log.server";
