@@ -9,8 +9,8 @@ let ok = true;
 for (const name of run) {
   console.log(`\n=== bench: ${name} ===`);
   if (name === "engine") {
-    const { runEngineBench } = await import("./engine");
-    await runEngineBench();
+    const { printEngineBench, runEngineBench } = await import("./engine");
+    printEngineBench(await runEngineBench());
     const { benchProfile } = await import("../app/engine/profile/bench");
     console.log("profile build (20 orders):", benchProfile());
   } else if (name === "ingest") {
