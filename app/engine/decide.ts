@@ -7,7 +7,7 @@
  * request-context segments are evaluated, no history/browsing/quiz signals reach the recommender,
  * and products come from "trending" only.
  */
-import type { CatalogProduct, Content, Id, Offer, Placement, Recommendation, Recommender, ShopperContext, StoreView, StrategyName } from "./types";
+import type { CatalogProduct, Content, CustomerFact, Id, Offer, Placement, Recommendation, Recommender, ShopperContext, StoreView, StrategyName } from "./types";
 import { anonymousProfile, buildProfile } from "./profile/build";
 import type { CustomerProfile } from "./profile/types";
 import { compileSegments, matchSegments, type CompiledSegmentSet } from "./segments/match";
@@ -94,6 +94,21 @@ function depersonalize(ctx: ShopperContext): ShopperContext {
   return { ...ctx, customerId: null, recentlyViewed: [], quizAnswers: undefined };
 }
 
+/**
+ * Profiles of recent shoppers, per store view. A shopper browsing several pages would otherwise
+ * rebuild the same profile on every request. An entry holds while the store's data version, the
+ * customer record, the config and the minute are unchanged (time-based fields move by the day).
+ */
+interface CachedProfile {
+  version: number;
+  customer: CustomerFact | undefined;
+  config: ShopConfig;
+  minute: number;
+  profile: CustomerProfile;
+}
+const PROFILE_CACHE_SIZE = 5000;
+const profileCaches = new WeakMap<StoreView, Map<Id, CachedProfile>>();
+
 function profileFor(deps: DecideDeps, ctx: ShopperContext, optOut: boolean): CustomerProfile {
   const { store, config } = deps;
   const profileOpts = { ...config.profile, churnThresholds: { atRisk: config.atRiskChurnRatio, lapsed: config.lapsedChurnRatio } };
@@ -101,10 +116,24 @@ function profileFor(deps: DecideDeps, ctx: ShopperContext, optOut: boolean): Cus
   if (ctx.customerId == null) return anonymousProfile(ctx.now, ctx.quizAnswers, profileOpts);
   // The customer record can lag its first orders (webhooks are unordered), so orders are read
   // even when the customer is not known yet; opt-out lives on the record, so none is recorded then.
-  return buildProfile(store.customer(ctx.customerId), store.ordersOf(ctx.customerId), (id) => store.product(id), ctx.now, {
-    ...profileOpts,
-    quizAnswers: ctx.quizAnswers,
-  });
+  const customer = store.customer(ctx.customerId);
+  const build = () =>
+    buildProfile(customer, store.ordersOf(ctx.customerId!), (id) => store.product(id), ctx.now, { ...profileOpts, quizAnswers: ctx.quizAnswers });
+  const version = store.dataVersion?.();
+  if (version === undefined || ctx.quizAnswers) return build();
+  let cache = profileCaches.get(store);
+  if (!cache) profileCaches.set(store, (cache = new Map()));
+  const minute = Math.floor(ctx.now / 60_000);
+  const hit = cache.get(ctx.customerId);
+  if (hit && hit.version === version && hit.customer === customer && hit.config === config && hit.minute === minute) {
+    cache.delete(ctx.customerId); // most recently used last
+    cache.set(ctx.customerId, hit);
+    return hit.profile;
+  }
+  const profile = build();
+  if (cache.size >= PROFILE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(ctx.customerId, { version, customer, config, minute, profile });
+  return profile;
 }
 
 function fillProducts(

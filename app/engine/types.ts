@@ -151,6 +151,8 @@ export interface StoreView {
   customer(id: Id): CustomerFact | undefined;
   /** The customer's orders, oldest first (cancelled ones excluded). */
   ordersOf(customerId: Id): readonly OrderFact[];
+  /** Changes whenever orders or the catalog change: lets callers reuse values derived from them. */
+  dataVersion?(): number;
 }
 
 export interface RecommendRequest {

@@ -196,6 +196,10 @@ export class StoreModel implements StoreView, Recommender {
     return this.orderRecords.size;
   }
 
+  dataVersion(): number {
+    return this.catalogVersion * 1e9 + this.stats.version;
+  }
+
   /**
    * A value derived from the catalog (or from the statistics), recomputed only when its inputs
    * changed since the last call.
