@@ -9,7 +9,7 @@
  *       product pages, carts, vids with stored browsing events, utm sources, viewed lists;
  *   (b) GET /proxy/ping: verifies the same signature and answers {ok:true} (the trivial baseline).
  * Each at a steady 500 req/s (open-loop-ish: autocannon overallRate) for ~15 s (p50/p99), then each
- * at max throughput (32 connections, ~10 s). Targets (GUIDE.md §5): p99 <= 20 ms at 500 req/s;
+ * at max throughput (32 connections): three alternating 5 s rounds, median ratio. Targets (GUIDE.md §5): p99 <= 20 ms at 500 req/s;
  * decision peak >= 70% of the trivial route's.
  *
  * Options: --customers N --products N --lines N --steady S --peak S --rate R --semi-space MB (overrides the
@@ -348,10 +348,24 @@ export async function runProxyBench(
     rows.push({ run: `decision @ ${rate}/s (autocannon -R, bursty)`, ...acDecision });
     const acPing = await drive(app.url, pingPool(4000), { seconds: Math.min(steady, 10), connections: 50, rate });
     rows.push({ run: `trivial @ ${rate}/s (autocannon -R, bursty)`, ...acPing });
-    const peakDecision = await drive(app.url, signPaths("recommendations", pools.peak), { seconds: peak, connections: 32 });
-    rows.push({ run: "decision max", ...peakDecision });
-    const peakPing = await drive(app.url, pingPool(4000), { seconds: peak, connections: 32 });
-    rows.push({ run: "trivial max", ...peakPing });
+    // Peak: alternate decision and trivial rounds and take medians, so drift in the machine's load
+    // during the run (other processes, GC) hits both routes alike instead of skewing one ratio.
+    const rounds = 3;
+    const decisionRounds: RunResult[] = [];
+    const pingRounds: RunResult[] = [];
+    const roundRatios: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const d = await drive(app.url, signPaths("recommendations", pools.peak), { seconds: peak / 2, connections: 32 });
+      const p = await drive(app.url, pingPool(4000), { seconds: peak / 2, connections: 32 });
+      decisionRounds.push(d);
+      pingRounds.push(p);
+      roundRatios.push(d.rps / Math.max(1, p.rps));
+      rows.push({ run: `decision max (round ${r + 1})`, ...d }, { run: `trivial max (round ${r + 1})`, ...p });
+    }
+    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const byMedianRps = (xs: RunResult[]) => [...xs].sort((a, b) => a.rps - b.rps)[Math.floor(xs.length / 2)];
+    const peakDecision = byMedianRps(decisionRounds);
+    const peakPing = byMedianRps(pingRounds);
 
     printTable(`Storefront decision via app proxy (${size.customers} customers, ${counts.OrderLine} order lines, ${size.products} products; ${os.cpus().length} CPUs, autocannon in the same machine)`, rows);
     out.steady_rate = rate;
@@ -362,9 +376,10 @@ export async function runProxyBench(
     out.trivial_p99_ms = steadyPing.p99;
     out.decision_peak_rps = peakDecision.rps;
     out.trivial_peak_rps = peakPing.rps;
-    out.peak_ratio = Math.round((peakDecision.rps / Math.max(1, peakPing.rps)) * 1000) / 1000;
+    out.peak_ratio = Math.round(med(roundRatios) * 1000) / 1000; // median of the per-round ratios
+    out.peak_ratio_rounds = roundRatios.map((x) => x.toFixed(3)).join(" ");
     out.autocannon_R_decision_p99_ms = acDecision.p99;
-    out.errors = acDecision.errors + acDecision.non2xx + steadyDecision.errors + steadyDecision.non2xx + peakDecision.errors + peakDecision.non2xx + steadyPing.non2xx + peakPing.non2xx;
+    out.errors = acDecision.errors + acDecision.non2xx + steadyDecision.errors + steadyDecision.non2xx + decisionRounds.reduce((a, r) => a + r.errors + r.non2xx, 0) + steadyPing.non2xx + pingRounds.reduce((a, r) => a + r.errors + r.non2xx, 0);
     out.target_p99_le_20ms = steadyDecision.p99 <= 20 ? "met" : "MISSED";
     out.target_peak_ratio_ge_0_7 = (out.peak_ratio as number) >= 0.7 ? "met" : "MISSED";
     out.total_s = Math.round((performance.now() - t0) / 1000);
