@@ -53,7 +53,3 @@ export async function deleteProduct(tx: Tx, shop: string, id: string): Promise<A
   });
   return { outcome: "product deleted", changes: [{ kind: "product", entityId: id }] };
 }
-
-export async function listProducts(tx: Tx, shop: string) {
-  return tx.product.findMany({ where: { shopId: shop, deletedAt: null } });
-}

@@ -13,16 +13,12 @@ export async function appendChanges(tx: Tx, shop: string, changes: Applied["chan
   );
 }
 
-export async function changesSince(db: Db, shop: string, afterId: number, limit = 5000) {
-  return db.changeEvent.findMany({ where: { shopId: shop, id: { gt: afterId } }, orderBy: { id: "asc" }, take: limit });
-}
 
-export async function latestChangeId(db: Db, shop: string): Promise<number> {
-  const last = await db.changeEvent.findFirst({ where: { shopId: shop }, orderBy: { id: "desc" }, select: { id: true } });
-  return last?.id ?? 0;
-}
 
-/** Followers need only recent history; older events are folded into any rebuild. */
+/**
+ * Followers need only recent history: an engine whose cursor falls behind the oldest kept event
+ * rebuilds from the tables (app/services/engine.server.ts), so old events can go.
+ */
 export async function pruneChanges(db: Db, olderThan: Date) {
   return db.changeEvent.deleteMany({ where: { createdAt: { lt: olderThan } } });
 }

@@ -35,7 +35,3 @@ export async function updateScopes(tx: Tx, shop: string, scopes: string[]) {
   await tx.shop.updateMany({ where: { id: shop }, data: { scopes: scope } });
   await tx.session.updateMany({ where: { shop }, data: { scope } });
 }
-
-export async function getShop(tx: Tx, shop: string) {
-  return tx.shop.findUnique({ where: { id: shop } });
-}

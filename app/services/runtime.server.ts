@@ -11,6 +11,7 @@ import { env } from "../utils/env.server";
 import { log } from "../utils/log.server";
 import { resumeBackfills } from "./backfill.server";
 import { startWorker } from "./ingest-worker.server";
+import { pruneChanges } from "../models/changes.server";
 
 type Listener = (shops: Set<string>) => void;
 const listeners = new Set<Listener>();
@@ -25,12 +26,20 @@ declare global {
   var __attuneNotifyWorker: (() => void) | undefined;
 }
 
-/** Starts the ingest worker and resumes backfills in the calling thread. */
+const HOUR = 3_600_000;
+/** Change events older than this are pruned; a follower that far behind rebuilds anyway. */
+export const CHANGE_RETENTION_MS = 24 * HOUR;
+
+/** Starts the ingest worker, change-feed retention and backfill resumption in the calling thread. */
 export function runIngestWorker(onApplied: Listener = emitApplied) {
   const worker = startWorker({ db: db(), secret: env().SHOPIFY_API_SECRET, onApplied });
   // Backfills interrupted by a restart (or seeded as pending) continue in the background.
   resumeBackfills().catch((e) => log.error("backfill resume failed", { error: (e as Error).message }));
-  return worker;
+  // The worker is SQLite's one writer, so retention runs here too.
+  const prune = () => pruneChanges(db(), new Date(Date.now() - CHANGE_RETENTION_MS)).catch((e) => log.error("change feed pruning failed", { error: (e as Error).message }));
+  const timer = setInterval(prune, HOUR);
+  timer.unref();
+  return { ...worker, stop: async () => (clearInterval(timer), worker.stop()) };
 }
 
 export function ensureRuntime() {
