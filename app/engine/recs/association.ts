@@ -9,6 +9,7 @@ export interface Neighbours {
 const NONE: Neighbours = { ids: new Int32Array(0), scores: new Float64Array(0) };
 import { ASSOCIATION } from "./params";
 import { titleOf, type Candidate, type RecsContext } from "./context";
+import { rankedCandidates } from "./top-k";
 
 /**
  * Co-purchase partners of item i scored as shrunk confidence times how much the pairing beats
@@ -126,7 +127,7 @@ export function seedItems(ctx: RecsContext): number[] {
 
 const MAX_CANDIDATES = 100;
 
-export function boughtTogether(ctx: RecsContext): Candidate[] {
+export function boughtTogether(ctx: RecsContext): Iterable<Candidate> {
   const seeds = seedItems(ctx);
   if (seeds.length === 0) return [];
   if (seeds.length > 1) return cartComplementsFrom(ctx, seeds, ctx.cart.length > 0);
@@ -136,7 +137,7 @@ export function boughtTogether(ctx: RecsContext): Candidate[] {
   return Array.from(ids, (idx, k) => ({ idx, score: scores[k], reason }));
 }
 
-export function alsoBought(ctx: RecsContext): Candidate[] {
+export function alsoBought(ctx: RecsContext): Iterable<Candidate> {
   const seeds = seedItems(ctx);
   if (seeds.length === 0) return [];
   const scores = new Map<number, number>();
@@ -151,18 +152,10 @@ export function alsoBought(ctx: RecsContext): Candidate[] {
       if (!from.has(j) || v > prev) from.set(j, s);
     }
   }
-  // Reasons only for candidates that can still make a row after filtering.
-  return [...scores]
-    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-    .slice(0, MAX_CANDIDATES)
-    .map(([idx, score]) => ({
-      idx,
-      score,
-      reason: `Customers who bought ${titleOf(ctx.model, from.get(idx)!)} also bought this`,
-    }));
+  return rankedCandidates(scores, (idx) => `Customers who bought ${titleOf(ctx.model, from.get(idx)!)} also bought this`, MAX_CANDIDATES);
 }
 
-export function cartComplements(ctx: RecsContext): Candidate[] {
+export function cartComplements(ctx: RecsContext): Iterable<Candidate> {
   if (ctx.cart.length) return cartComplementsFrom(ctx, ctx.cart, true);
   return cartComplementsFrom(ctx, seedItems(ctx), false);
 }
@@ -172,29 +165,25 @@ export function cartComplements(ctx: RecsContext): Candidate[] {
  * one niche item and one best-seller is not dominated by the best-seller; a partner that complements
  * several cart items collects several votes.
  */
-function cartComplementsFrom(ctx: RecsContext, seeds: number[], inCart: boolean): Candidate[] {
+function cartComplementsFrom(ctx: RecsContext, seeds: number[], inCart: boolean): Iterable<Candidate> {
   const scores = new Map<number, number>();
-  const voters = new Map<number, number[]>();
+  const lists: [number, Neighbours][] = [];
   for (const s of new Set(seeds)) {
     const partners = boughtTogetherOf(ctx.model, s);
     if (partners.ids.length === 0) continue;
+    lists.push([s, partners]);
     const top = partners.scores[0];
     for (let k = 0; k < partners.ids.length; k++) {
       const j = partners.ids[k];
-      const v = partners.scores[k];
-      scores.set(j, (scores.get(j) ?? 0) + v / top);
-      const list = voters.get(j);
-      if (list) list.push(s);
-      else voters.set(j, [s]);
+      scores.set(j, (scores.get(j) ?? 0) + partners.scores[k] / top);
     }
   }
-  return [...scores]
-    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-    .slice(0, MAX_CANDIDATES)
-    .map(([idx, score]) => {
-      const names = voters.get(idx)!.slice(0, 2).map((s) => titleOf(ctx.model, s));
-      const what = names.length > 1 ? `${names[0]} and ${names[1]}` : names[0];
-      const reason = `Goes well with ${what}${inCart ? " in your cart" : ""}`;
-      return { idx, score, reason };
-    });
+  // Names the first two cart items that voted for the candidate (only shown candidates get here).
+  const reason = (idx: number) => {
+    const names: string[] = [];
+    for (const [s, partners] of lists) if (names.length < 2 && partners.ids.includes(idx)) names.push(titleOf(ctx.model, s));
+    const what = names.length > 1 ? `${names[0]} and ${names[1]}` : names[0];
+    return `Goes well with ${what}${inCart ? " in your cart" : ""}`;
+  };
+  return rankedCandidates(scores, reason, MAX_CANDIDATES);
 }

@@ -2,11 +2,15 @@ import type { CatalogProduct, RecommendRequest, StrategyName } from "../types";
 import type { OrderRecord } from "../model/order-record";
 import type { StoreModel } from "../model/store-model";
 
-/** A strategy's raw output: product index, score (higher is better) and the shopper-facing reason. */
+/**
+ * A strategy's raw output: product index, score (higher is better) and the shopper-facing reason.
+ * The reason may be a function of the candidate's index: a strategy ranks a hundred candidates and
+ * a row shows four, so reasons naming other products are only written for the ones shown.
+ */
 export interface Candidate {
   idx: number;
   score: number;
-  reason: string;
+  reason: string | ((idx: number) => string);
   /** Set when a fallback produced the candidate, so the row says honestly where it came from. */
   strategy?: StrategyName;
 }

@@ -1,4 +1,4 @@
-import type { Id, Recommendation, RecommendRequest, RecommendationFilters, StrategyName } from "../types";
+import type { CatalogProduct, Id, Recommendation, RecommendRequest, RecommendationFilters, StrategyName } from "../types";
 import type { StoreModel } from "../model/store-model";
 import type { OrderRecord } from "../model/order-record";
 import { isConsumable, type Candidate } from "./context";
@@ -25,18 +25,33 @@ export function makeEligibility(
   for (const line of req.context.cart ?? []) block(line.productId);
   block(req.context.productId);
   for (const id of f.excludeProductIds ?? []) block(id);
-  const consumables = new Set((f.consumableProductTypes ?? []).map((t) => t.toLowerCase()));
-  for (const rec of history) {
-    for (const i of rec.items) if (!isConsumable(model.productAt(i), consumables)) blocked.add(i);
-  }
+  const consumables = f.consumableProductTypes?.length ? new Set(f.consumableProductTypes.map((t) => t.toLowerCase())) : null;
+  const bought = boughtItems(model, history);
   const ceiling = f.maxPriceCents ?? null;
   return (idx: number) => {
     if (blocked.has(idx)) return false;
     const p = model.productAt(idx);
     if (!p || !p.available || !p.published) return false;
     if (ceiling != null && p.priceCents > ceiling) return false;
+    if (bought.has(idx) && !(consumables && isConsumable(p, consumables))) return false;
     return true;
   };
+}
+
+const NOTHING_BOUGHT: ReadonlySet<number> = new Set();
+/** Per history list, valid while the model's data version holds (a new order or refund moves it). */
+const boughtCache = new WeakMap<readonly OrderRecord[], { version: number; items: Set<number> }>();
+
+/** Every item in the shopper's orders. One decision asks for it once per strategy in its chain. */
+function boughtItems(model: StoreModel, history: readonly OrderRecord[]): ReadonlySet<number> {
+  if (history.length === 0) return NOTHING_BOUGHT;
+  const version = model.dataVersion();
+  const hit = boughtCache.get(history);
+  if (hit && hit.version === version) return hit.items;
+  const items = new Set<number>();
+  for (const rec of history) for (const i of rec.items) items.add(i);
+  boughtCache.set(history, { version, items });
+  return items;
 }
 
 /**
@@ -48,7 +63,7 @@ export function assembleRow(
   model: StoreModel,
   req: RecommendRequest,
   eligible: (idx: number) => boolean,
-  candidates: readonly Candidate[],
+  candidates: Iterable<Candidate>,
 ): Recommendation[] {
   const limit = Math.max(0, Math.min(MAX_LIMIT, Math.floor(req.limit)));
   const out: Recommendation[] = [];
@@ -57,31 +72,47 @@ export function assembleRow(
   const typeCount = new Map<string, number>();
   const seen = new Set<number>();
   const titles: Set<string>[] = [];
-  const take = (idx: number, score: number, strategy: StrategyName, reason: string, pinned: boolean) => {
+  const take = (idx: number, score: number, strategy: StrategyName, reason: Candidate["reason"], pinned: boolean) => {
     if (out.length >= limit || seen.has(idx) || !eligible(idx)) return;
     const p = model.productAt(idx)!;
-    const type = p.productType.toLowerCase();
+    const type = maxPerType != null ? p.productType.toLowerCase() : "";
+    const tokens = titleTokensOf(p);
     if (!pinned) {
       if (maxPerType != null && (typeCount.get(type) ?? 0) >= maxPerType) return;
-      const tokens = titleTokens(p.title);
-      if (titles.some((t) => nearDuplicate(t, tokens))) return;
+      for (const t of titles) if (nearDuplicate(t, tokens)) return;
     }
     seen.add(idx);
-    typeCount.set(type, (typeCount.get(type) ?? 0) + 1);
-    titles.push(titleTokens(p.title));
-    out.push({ productId: p.id, score, strategy, reason });
+    if (maxPerType != null) typeCount.set(type, (typeCount.get(type) ?? 0) + 1);
+    titles.push(tokens);
+    out.push({ productId: p.id, score, strategy, reason: typeof reason === "string" ? reason : reason(idx) });
   };
-  // Pins rank above every candidate but keep a finite score so the row serialises to JSON.
-  const pinScore = candidates.reduce((m, c) => Math.max(m, c.score), 0) + 1;
   for (const id of req.filters?.pinnedProductIds ?? []) {
     const idx = model.productIndex(id);
-    if (idx >= 0) take(idx, pinScore, req.strategy, "Handpicked by the shop", true);
+    if (idx >= 0) take(idx, 0, req.strategy, "Handpicked by the shop", true);
   }
-  for (const c of candidates) {
-    if (out.length >= limit) break;
-    take(c.idx, c.score, c.strategy ?? req.strategy, c.reason, false);
+  const pins = out.length;
+  // Candidates are consumed lazily: a strategy's fallbacks are computed only if the row needs them.
+  if (out.length < limit) {
+    for (const c of candidates) {
+      take(c.idx, c.score, c.strategy ?? req.strategy, c.reason, false);
+      if (out.length >= limit) break;
+    }
   }
+  // Pins rank above every product in the row but keep a finite score so the row serialises to JSON.
+  let top = 0;
+  for (let k = pins; k < out.length; k++) top = Math.max(top, out[k].score);
+  for (let k = 0; k < pins; k++) out[k].score = top + 1;
   return out;
+}
+
+/** Title tokens per product record, re-derived if the record's title has changed since. */
+const tokenCache = new WeakMap<CatalogProduct, { title: string; tokens: Set<string> }>();
+function titleTokensOf(p: CatalogProduct): Set<string> {
+  const hit = tokenCache.get(p);
+  if (hit && hit.title === p.title) return hit.tokens;
+  const tokens = titleTokens(p.title);
+  tokenCache.set(p, { title: p.title, tokens });
+  return tokens;
 }
 
 /** Lower-cased word tokens of a title, ignoring the variant suffix after " - " or " | ". */

@@ -4,6 +4,7 @@ import { titleOf, type Candidate, type RecsContext } from "./context";
 import type { PicksParams } from "./params";
 import { popularRanking, trending } from "./popularity";
 import { similarProducts } from "./similarity";
+import { bestFirst } from "./top-k";
 
 const DAY = 86_400_000;
 
@@ -39,7 +40,7 @@ export function personalVector(history: readonly OrderRecord[], p: PicksParams):
  * linear blend. Shoppers with no history get catalog and co-purchase neighbours of what they are
  * looking at, then trending.
  */
-export function pickedForYou(ctx: RecsContext): Candidate[] {
+export function pickedForYou(ctx: RecsContext): Iterable<Candidate> {
   const { model } = ctx;
   const p = model.picks;
   const st = model.stats;
@@ -80,39 +81,42 @@ export function pickedForYou(ctx: RecsContext): Candidate[] {
   const n = s.touched.length;
   const ids = Int32Array.from(s.touched);
   const scores = new Float64Array(n);
+  // Which component dominates decides the reason; kept per candidate because the shared scratch
+  // is cleared before the (lazily consumed) candidates are read.
+  const kind = new Uint8Array(n);
+  const because = new Int32Array(n);
   for (let k = 0; k < n; k++) {
     const j = ids[k];
-    scores[k] = p.repeatWeight * s.repeat[j] + p.neighbourWeight * s.neighbour[j] + (p.popularityWeight * st.basketsWith[j]) / N;
-  }
-  // Only the best few need the business filters, sorting and a reason; a heavy shopper has
-  // thousands of candidates. Widen the cut until enough of them pass the filters.
-  let cut = -Infinity;
-  for (let want = ctx.want * 2; want < n; want *= 4) {
-    const c = Float64Array.from(scores).sort()[n - want];
-    let ok = 0;
-    for (let k = 0; k < n && ok < ctx.want; k++) if (scores[k] >= c && ctx.eligible(ids[k])) ok++;
-    if (ok >= ctx.want) {
-      cut = c;
-      break;
-    }
-  }
-  const out: Candidate[] = [];
-  for (let k = 0; k < n; k++) {
-    if (scores[k] < cut) continue;
-    const j = ids[k];
-    if (!ctx.eligible(j)) continue;
     const r = p.repeatWeight * s.repeat[j];
     const nb = p.neighbourWeight * s.neighbour[j];
     const pop = (p.popularityWeight * st.basketsWith[j]) / N;
-    let reason: string;
-    if (r >= nb && r >= pop) reason = repeatCount(ctx.history, j) > 1 ? "One of your regulars" : "You bought this before";
-    else if (nb >= pop && s.bestVote[j] > 0) reason = `Because you bought ${titleOf(model, s.because[j])}`;
-    else reason = "Popular with shoppers like you";
-    out.push({ idx: j, score: scores[k], reason });
+    scores[k] = r + nb + pop;
+    kind[k] = r >= nb && r >= pop ? REPEAT : nb >= pop && s.bestVote[j] > 0 ? NEIGHBOUR : POPULAR;
+    because[k] = s.because[j];
   }
   s.reset();
-  out.sort((a, b) => b.score - a.score || a.idx - b.idx);
-  return out;
+  return picks(ctx, ids, scores, kind, because);
+}
+
+const REPEAT = 0;
+const NEIGHBOUR = 1;
+const POPULAR = 2;
+
+/** Best first; the row takes the few it needs, so only those are ever ranked and explained. */
+function* picks(ctx: RecsContext, ids: Int32Array, scores: Float64Array, kind: Uint8Array, because: Int32Array): Generator<Candidate> {
+  for (const k of bestFirst(ids, scores, ids.length)) {
+    const j = ids[k];
+    if (!ctx.eligible(j)) continue;
+    const reason =
+      kind[k] === REPEAT
+        ? repeatCount(ctx.history, j) > 1
+          ? "One of your regulars"
+          : "You bought this before"
+        : kind[k] === NEIGHBOUR
+          ? `Because you bought ${titleOf(ctx.model, because[k])}`
+          : "Popular with shoppers like you";
+    yield { idx: j, score: scores[k], reason };
+  }
 }
 
 interface Scratch {
@@ -154,14 +158,11 @@ function repeatCount(history: readonly OrderRecord[], idx: number): number {
   return n;
 }
 
-function coldStart(ctx: RecsContext): Candidate[] {
-  const label = <T extends Candidate>(list: T[], strategy: Candidate["strategy"]) =>
-    list.map((c) => ({ ...c, strategy: c.strategy ?? strategy }));
-  return [
-    ...label(alsoBought(ctx), "also_bought"),
-    ...label(similarProducts(ctx), "similar_products"),
-    ...trending(ctx),
-  ];
+/** Each source is computed only if the row is still short after the previous one. */
+function* coldStart(ctx: RecsContext): Generator<Candidate> {
+  for (const c of alsoBought(ctx)) yield c.strategy ? c : { ...c, strategy: "also_bought" };
+  for (const c of similarProducts(ctx)) yield c.strategy ? c : { ...c, strategy: "similar_products" };
+  yield* trending(ctx);
 }
 
 /**

@@ -7,7 +7,8 @@ import { buyAgain, pickedForYou } from "./personal";
 import { newArrivals, recentlyViewed, trending, trendingInCountry } from "./popularity";
 import { similarProducts } from "./similarity";
 
-type Strategy = (ctx: RecsContext) => Candidate[];
+/** Candidates best first; iterated lazily, so whatever comes after the row is full is never computed. */
+type Strategy = (ctx: RecsContext) => Iterable<Candidate>;
 
 const STRATEGIES: Record<StrategyName, Strategy> = {
   bought_together: (ctx) => withFallback(ctx, boughtTogether(ctx)),
@@ -69,10 +70,10 @@ export function recommend(model: StoreModel, req: RecommendRequest): Recommendat
 /**
  * Co-purchase rows on a young store (or for a brand-new product) would come back short: top them up
  * with catalog-similar products, then trending, each labelled with the strategy that produced it.
+ * The top-up is computed only when the row is still short after the primary candidates.
  */
-function withFallback(ctx: RecsContext, primary: Candidate[]): Candidate[] {
-  const eligibleCount = primary.reduce((n, c) => n + (ctx.eligible(c.idx) ? 1 : 0), 0);
-  if (eligibleCount >= ctx.want) return primary;
-  const similar = similarProducts(ctx).map((c) => ({ ...c, strategy: c.strategy ?? ("similar_products" as const) }));
-  return [...primary, ...similar, ...trending(ctx)];
+function* withFallback(ctx: RecsContext, primary: Iterable<Candidate>): Generator<Candidate> {
+  yield* primary;
+  for (const c of similarProducts(ctx)) yield c.strategy ? c : { ...c, strategy: "similar_products" };
+  yield* trending(ctx);
 }

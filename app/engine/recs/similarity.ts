@@ -3,6 +3,7 @@ import type { StoreModel } from "../model/store-model";
 import { seedItems } from "./association";
 import { titleOf, type Candidate, type RecsContext } from "./context";
 import { trending } from "./popularity";
+import { rankedCandidates } from "./top-k";
 
 /** Weight of sharing each kind of catalog attribute, before the rarity (idf) factor. */
 const WEIGHTS = { t: 3, c: 2, v: 1.5, g: 1 } as const;
@@ -98,7 +99,7 @@ function priceCloseness(a: number, b: number): number {
 const PER_SEED = 60;
 const MAX_CANDIDATES = 100;
 
-export function similarProducts(ctx: RecsContext): Candidate[] {
+export function similarProducts(ctx: RecsContext): Iterable<Candidate> {
   const seeds = seedItems(ctx);
   const scores = new Map<number, number>();
   const from = new Map<number, number>();
@@ -112,11 +113,7 @@ export function similarProducts(ctx: RecsContext): Candidate[] {
       if (v > prev) from.set(j, s);
     }
   }
-  // Reasons are built only for candidates that can still make the row (filters drop some).
-  const out: Candidate[] = [...scores]
-    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-    .slice(0, MAX_CANDIDATES)
-    .map(([idx, score]) => ({ idx, score, reason: `Similar to ${titleOf(ctx.model, from.get(idx)!)}` }));
   // With nothing to be similar to (a first visit), the shop's trending items are the sensible start.
-  return seeds.length ? out : trending(ctx);
+  if (!seeds.length) return trending(ctx);
+  return rankedCandidates(scores, (idx) => `Similar to ${titleOf(ctx.model, from.get(idx)!)}`, MAX_CANDIDATES);
 }

@@ -26,6 +26,18 @@ describe("bought_together", () => {
 
 });
 
+describe("already bought", () => {
+  it("a product the shopper buys after a first request is not recommended on the next one", () => {
+    const products = ["kettle", "filter", "mug"].map((id) => product(id, { productType: id }));
+    const orders = [order(null, ["kettle", "filter"], T0), order(null, ["kettle", "mug"], T0), order("u1", ["mug"], T0 + DAY)];
+    const m = StoreModel.build({ products, customers: [customer("u1")], orders });
+    const req: RecommendRequest = { strategy: "bought_together", context: ctx({ placement: "product", productId: "kettle", customerId: "u1" }), limit: 3 };
+    expect(ids(m, req)).toEqual(["filter"]);
+    m.upsertOrder(order("u1", ["filter"], T0 + 2 * DAY));
+    expect(ids(m, req)).not.toContain("filter");
+  });
+});
+
 describe("cart_complements", () => {
   it("votes across the whole cart, so a partner of every cart item beats each item's own best partner", () => {
     const products = ["kettle", "mug", "filter", "saucer", "tray", "spoon"].map((id) => product(id, { title: id[0].toUpperCase() + id.slice(1), productType: id }));

@@ -1,10 +1,9 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { getExtension } from '@shopify/ui-extensions-tester';
 import { createCartLine, createResult } from '@shopify/ui-extensions-tester/checkout';
-import { renderTarget, unmount } from './harness';
+import { checkoutExtension, renderTarget, unmount } from './harness';
 
-const extension = getExtension('purchase.checkout.block.render');
+const extension = checkoutExtension('purchase.checkout.block.render');
 
 const PRODUCTS = [
   {

@@ -1,9 +1,8 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
-import { getExtension } from '@shopify/ui-extensions-tester';
-import { renderTarget, unmount } from './harness';
+import { checkoutExtension, renderTarget, unmount } from './harness';
 
-const extension = getExtension('purchase.thank-you.block.render');
+const extension = checkoutExtension('purchase.thank-you.block.render');
 
 beforeEach(() => {
   process.env.ATTUNE_APP_URL = 'https://attune.test';

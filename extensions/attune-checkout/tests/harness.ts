@@ -1,4 +1,59 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
 import { render } from 'preact';
+import { getExtension } from '@shopify/ui-extensions-tester';
+
+type Target = 'purchase.checkout.block.render' | 'purchase.thank-you.block.render';
+
+const EXTENSION_DIR = path.resolve(__dirname, '..');
+const require = createRequire(import.meta.url);
+
+/** "2026.10.0-rc.13" -> "2026-10", as Shopify maps package versions to API versions. */
+export function apiVersionOf(npmVersion: string): string {
+  const [year, minor] = npmVersion.split('.');
+  return `${year}-${minor.padStart(2, '0')}`;
+}
+
+function packageVersion(pkg: string, from?: string): string {
+  let dir = path.dirname(require.resolve(pkg, from ? { paths: [from] } : undefined));
+  while (!fs.existsSync(path.join(dir, 'package.json')) || JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).name !== pkg) dir = path.dirname(dir);
+  return JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).version;
+}
+
+/** The API version of the @shopify/ui-extensions the extension is built and type-checked with. */
+export const EXTENSION_API_VERSION = apiVersionOf(packageVersion('@shopify/ui-extensions'));
+/** The only API version the installed @shopify/ui-extensions-tester accepts. */
+export const TESTER_API_VERSION = apiVersionOf(packageVersion('@shopify/ui-extensions-tester'));
+
+export function extensionToml(): string {
+  return fs.readFileSync(path.join(EXTENSION_DIR, 'shopify.extension.toml'), 'utf8');
+}
+
+/** The toml as the tester must see it: another api_version, module paths absolute. Nothing else. */
+export function adaptToml(toml: string, apiVersion: string): string {
+  return toml
+    .replace(/^api_version = "[^"]+"/m, `api_version = "${apiVersion}"`)
+    .replace(/^module = "\.\/(.+)"$/gm, (_, rel: string) => `module = ${JSON.stringify(path.join(EXTENSION_DIR, rel))}`);
+}
+
+/**
+ * The tester's Extension for a target. The tester refuses any api_version but its own (2026-07),
+ * while the extension targets 2026-10; the tester is then given a copy of shopify.extension.toml
+ * that differs only in api_version (module paths made absolute). What that relies on, that the
+ * APIs the extension uses are the same in both versions, is checked by `npm run typecheck:checkout`
+ * (the source type-checks against both versions' declarations).
+ */
+export function checkoutExtension<T extends Target>(target: T) {
+  const toml = extensionToml();
+  if (!toml.includes(`api_version = "${TESTER_API_VERSION}"`)) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `attune-checkout-${TESTER_API_VERSION}-`));
+    fs.writeFileSync(path.join(dir, 'shopify.extension.toml'), adaptToml(toml, TESTER_API_VERSION));
+    return getExtension(target, { configSearchDir: dir });
+  }
+  return getExtension(target, { configSearchDir: EXTENSION_DIR });
+}
 /**
  * `extension.render()` from @shopify/ui-extensions-tester does `import(<module from shopify.extension.toml>)`
  * from inside node_modules, which Node runs natively and cannot load `.tsx`. We import the same module
