@@ -39,18 +39,20 @@ export function makeEligibility(
 }
 
 const NOTHING_BOUGHT: ReadonlySet<number> = new Set();
-/** Per history list, valid while the model's data version holds (a new order or refund moves it). */
-const boughtCache = new WeakMap<readonly OrderRecord[], { version: number; items: Set<number> }>();
+/**
+ * The last shopper's bought items, valid while the model's data version holds (a new order or
+ * refund moves it). One decision asks once per strategy in its fallback chain; keeping only the
+ * last shopper keeps nothing per shopper alive between requests.
+ */
+let lastBought: { history: readonly OrderRecord[]; version: number; items: Set<number> } | null = null;
 
-/** Every item in the shopper's orders. One decision asks for it once per strategy in its chain. */
 function boughtItems(model: StoreModel, history: readonly OrderRecord[]): ReadonlySet<number> {
   if (history.length === 0) return NOTHING_BOUGHT;
   const version = model.dataVersion();
-  const hit = boughtCache.get(history);
-  if (hit && hit.version === version) return hit.items;
+  if (lastBought && lastBought.history === history && lastBought.version === version) return lastBought.items;
   const items = new Set<number>();
   for (const rec of history) for (const i of rec.items) items.add(i);
-  boughtCache.set(history, { version, items });
+  lastBought = { history, version, items };
   return items;
 }
 

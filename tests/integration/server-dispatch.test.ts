@@ -1,0 +1,91 @@
+/**
+ * server.mjs dispatches webhook and app proxy requests straight to their route modules. Through the
+ * real built server: the answers are the routes' own (signature refused, validation errors, JSON and
+ * headers), methods a route does not handle still get Remix's answer, and a webhook is acknowledged.
+ */
+import crypto from "node:crypto";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb, type Db } from "../../app/db.server";
+import { migrate } from "../../scripts/db/migrate";
+import { orderCreateBody } from "../../scripts/simulator/orders";
+import { signedProxyQuery, webhookHeaders } from "../../scripts/simulator/sign";
+import { type AppServer, ensureBuilt, startApp, waitForDrain } from "../helpers/server";
+
+const SECRET = "dispatch-test-secret";
+const SHOP = "dispatch-test.myshopify.com";
+let app: AppServer;
+let db: Db;
+
+beforeAll(async () => {
+  ensureBuilt();
+  const url = `file:${path.join(os.tmpdir(), `attune-dispatch-${crypto.randomUUID()}.sqlite`)}`;
+  await migrate(url);
+  db = createDb(url);
+  await db.shop.create({ data: { id: SHOP } });
+  app = await startApp({ DATABASE_URL: url, SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: SECRET, SHOPIFY_APP_URL: "https://attune.example.com" });
+}, 120_000);
+
+afterAll(async () => {
+  await app?.stop();
+  await db?.$disconnect();
+});
+
+const proxy = (route: string, extra: Record<string, string> = {}, customer = "") => `${app.url}/proxy/${route}?${signedProxyQuery(SECRET, SHOP, extra, customer)}`;
+
+describe("direct dispatch in server.mjs", () => {
+  it("a signed proxy request reaches the route: JSON, private, no-store", async () => {
+    const r = await fetch(proxy("ping"));
+    expect(r.status).toBe(200);
+    expect(r.headers.get("cache-control")).toBe("private, no-store");
+    expect(r.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await r.json()).toEqual({ ok: true });
+  });
+
+  it("a tampered signature is refused by the route's own check", async () => {
+    const url = proxy("ping", {}, "123").replace("logged_in_customer_id=123", "logged_in_customer_id=124");
+    const r = await fetch(url);
+    expect(r.status).toBe(400);
+    expect(await r.text()).not.toContain("ok");
+  });
+
+  it("validation errors come back as the route's 400 naming the parameter", async () => {
+    const r = await fetch(proxy("recommendations", { placement: "sidebar" }));
+    expect(r.status).toBe(400);
+    const body = (await r.json()) as { error: string; issues: { param: string }[] };
+    expect(body.error).toBe("invalid_request");
+    expect(body.issues.map((i) => i.param)).toContain("placement");
+  });
+
+  it("a decision for an installed shop answers the storefront contract", async () => {
+    const r = await fetch(proxy("recommendations", { placement: "home", limit: "4" }));
+    expect(r.status).toBe(200);
+    const body = (await r.json()) as { placement: string; products: unknown[] };
+    expect(body.placement).toBe("home");
+    expect(Array.isArray(body.products)).toBe(true);
+  });
+
+  it("HEAD gets the loader's status and headers without a body", async () => {
+    const r = await fetch(proxy("ping"), { method: "HEAD" });
+    expect(r.status).toBe(200);
+    expect(await r.text()).toBe("");
+  });
+
+  it("a method the route does not handle still gets Remix's answer", async () => {
+    const r = await fetch(proxy("ping"), { method: "POST", body: "{}" });
+    expect(r.status).toBe(405);
+  });
+
+  it("a signed webhook is acknowledged and applied", async () => {
+    const body = orderCreateBody(1);
+    const r = await fetch(`${app.url}/webhooks/orders/create`, {
+      method: "POST",
+      headers: webhookHeaders({ topic: "orders/create", shop: SHOP, body, secret: SECRET, webhookId: "dispatch-1" }),
+      body,
+    });
+    expect(r.status).toBe(200);
+    await waitForDrain(app.url);
+    expect(await db.order.count({ where: { shopId: SHOP } })).toBe(1);
+  });
+});
