@@ -47,8 +47,20 @@ function open(url: string): FastReader | null {
   }
 }
 
+// Per client object: the answer cannot change for a given client, and process.env lookups cost
+// microseconds each on a path that runs on every storefront request.
+const decided = new WeakMap<object, FastReader | null>();
+
 /** The fast reader for this client, or null (PostgreSQL, a non-default client, or ATTUNE_FAST_READS=0). */
 export function fastReader(tx: Tx): FastReader | null {
+  const known = decided.get(tx);
+  if (known !== undefined) return known;
+  const reader = resolveReader(tx);
+  decided.set(tx, reader);
+  return reader;
+}
+
+function resolveReader(tx: Tx): FastReader | null {
   if (process.env.ATTUNE_FAST_READS === "0") return null;
   const url = process.env.DATABASE_URL || "file:./prisma/dev.sqlite";
   if (!url.startsWith("file:")) return null;

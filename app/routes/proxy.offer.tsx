@@ -5,11 +5,11 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { db } from "~/db.server";
-import { authenticateProxy, contextParams, json, optional, parseQuery } from "~/services/proxy.server";
+import { authenticateProxy, contextParams, json, param, parseQuery } from "~/services/proxy.server";
 import { visitorOffer } from "~/services/storefront.server";
 
 const schema = z.object({
-  cart_total: optional(z.coerce.number({ error: "must be a number of cents" }).int("must be whole cents").min(0, "cannot be negative").max(1e11)),
+  cart_total: param(z.coerce.number({ error: "must be a number of cents" }).int("must be whole cents").min(0, "cannot be negative").max(1e11)),
   ...contextParams,
 });
 

@@ -5,15 +5,15 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { db } from "~/db.server";
-import { authenticateProxy, contextParams, json, numericId, optional, parseQuery } from "~/services/proxy.server";
+import { authenticateProxy, contextParams, json, numericId, param, parseQuery } from "~/services/proxy.server";
 import { recommendations } from "~/services/storefront.server";
 
 const CART_LINE = /^(\d{1,20}):(\d{1,4})$/;
 
 const schema = z.object({
   placement: z.enum(["home", "product", "cart", "thank_you"], { error: "must be home, product, cart or thank_you" }),
-  product_id: optional(numericId),
-  cart: optional(
+  product_id: param(numericId),
+  cart: param(
     z
       .string()
       .max(4000, "at most 4000 characters")
@@ -35,9 +35,9 @@ const schema = z.object({
         return out;
       }),
   ),
-  limit: optional(z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "at least 1").max(24, "at most 24")),
-  max_price: optional(z.coerce.number({ error: "must be a number of cents" }).int("must be whole cents").min(0, "cannot be negative").max(1e11)),
-  viewed: optional(
+  limit: param(z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "at least 1").max(24, "at most 24")),
+  max_price: param(z.coerce.number({ error: "must be a number of cents" }).int("must be whole cents").min(0, "cannot be negative").max(1e11)),
+  viewed: param(
     z
       .string()
       .max(1000, "at most 1000 characters")

@@ -47,26 +47,32 @@ export async function authenticateProxy(request: Request): Promise<ShopperIdenti
 // ---- parameter schemas ----
 
 const blank = (v: unknown) => (v === "" || v === null ? undefined : v);
+/** An optional JSON body field: "" and null count as absent. */
 export const optional = <T extends z.ZodType>(s: T) => z.preprocess(blank, s.optional());
+/** An optional query parameter: parseQuery drops blank ones, so no per-field preprocessing is needed. */
+export const param = <T extends z.ZodType>(s: T) => s.optional();
 
 export const numericId = z.string().regex(NUMERIC_ID, "must be a numeric Shopify id");
 export const visitorId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, "must be 8-64 letters, digits or dashes");
 
 /** Storefront context every proxy endpoint accepts (see docs/storefront-api.md). */
 export const contextParams = {
-  vid: optional(visitorId),
-  utm_source: optional(z.string().max(64, "at most 64 characters")),
-  ref: optional(z.string().max(255, "at most 255 characters").regex(/^[A-Za-z0-9.-]+$/, "must be a host name")),
-  device: optional(z.enum(["mobile", "tablet", "desktop"], { error: "must be mobile, tablet or desktop" })),
+  vid: param(visitorId),
+  utm_source: param(z.string().max(64, "at most 64 characters")),
+  ref: param(z.string().max(255, "at most 255 characters").regex(/^[A-Za-z0-9.-]+$/, "must be a host name")),
+  device: param(z.enum(["mobile", "tablet", "desktop"], { error: "must be mobile, tablet or desktop" })),
   // The storefront's market country (window.Shopify.country): varies content, never identifies.
-  country: optional(z.string().regex(/^[A-Za-z]{2}$/, "must be a two-letter country code").transform((c) => c.toUpperCase())),
+  country: param(z.string().regex(/^[A-Za-z]{2}$/, "must be a two-letter country code").transform((c) => c.toUpperCase())),
 };
 
-/** Parses the query with a zod object schema; a failure becomes a 400 naming each bad parameter. */
+/**
+ * Parses the query with a zod object schema; a failure becomes a 400 naming each bad parameter.
+ * A blank parameter (`?vid=`) counts as absent.
+ */
 export function parseQuery<T extends z.ZodType>(request: Request, schema: T): z.infer<T> {
   const params = new URL(request.url).searchParams;
   const raw: Record<string, string> = {};
-  for (const [k, v] of params) raw[k] = v;
+  for (const [k, v] of params) if (v !== "") raw[k] = v;
   const r = schema.safeParse(raw);
   if (!r.success) throw badRequest(r.error.issues.map((i) => ({ param: i.path.join(".") || "(query)", message: i.message })));
   return r.data;

@@ -197,6 +197,15 @@ describe("GET recommendations", () => {
     }
   });
 
+  it("treats blank parameters as absent, and a blank placement as missing", async () => {
+    const res = await get("recommendations", A, { placement: "home", vid: "", device: "", limit: "", viewed: "", utm_source: "" });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as any).products.length).toBeLessThanOrEqual(8); // the default limit
+    const blank = await get("recommendations", A, { placement: "" });
+    expect(blank.status).toBe(400);
+    expect(((await blank.json()) as any).issues.map((i: any) => i.param)).toContain("placement");
+  });
+
   it("answers 404 for a signed request from a shop Attune has no data for", async () => {
     const res = await get("recommendations", "nobody-here.myshopify.com", { placement: "home" });
     expect(res.status).toBe(404);
