@@ -123,6 +123,8 @@ function serveStatic(req, res, file) {
   res.end(req.method === "HEAD" ? undefined : useGzip ? entry.gzip : entry.body);
 }
 
+// No abort signal: undici would track the Request through a WeakRef and a FinalizationRegistry
+// (see above). A client that goes away mid-response only ends our write; renders stop on their own timer.
 function toRequest(req, body) {
   const proto = req.headers["x-forwarded-proto"]?.split(",")[0].trim() || (req.socket.encrypted ? "https" : "http");
   const headers = new Headers();

@@ -16,10 +16,15 @@ export function apiVersionOf(npmVersion: string): string {
   return `${year}-${minor.padStart(2, '0')}`;
 }
 
-function packageVersion(pkg: string, from?: string): string {
-  let dir = path.dirname(require.resolve(pkg, from ? { paths: [from] } : undefined));
-  while (!fs.existsSync(path.join(dir, 'package.json')) || JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).name !== pkg) dir = path.dirname(dir);
-  return JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).version;
+/** The installed version of a package, from the package.json above its resolved entry point. */
+function packageVersion(pkg: string): string {
+  for (let dir = path.dirname(require.resolve(pkg)); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (!fs.existsSync(file)) continue;
+    const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version: string };
+    if (json.name === pkg) return json.version;
+  }
+  throw new Error(`package.json of ${pkg} not found`);
 }
 
 /** The API version of the @shopify/ui-extensions the extension is built and type-checked with. */
