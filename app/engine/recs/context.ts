@@ -42,3 +42,8 @@ export function titleOf(model: StoreModel, idx: number): string {
 export function isConsumable(p: CatalogProduct | undefined, consumableTypes: ReadonlySet<string>): boolean {
   return !!p && consumableTypes.has(p.productType.toLowerCase());
 }
+
+/** A fallback's candidates, each labelled with the strategy that produced it unless already labelled. */
+export function* labelled(candidates: Iterable<Candidate>, strategy: StrategyName): Generator<Candidate> {
+  for (const c of candidates) yield c.strategy ? c : { ...c, strategy };
+}

@@ -1,6 +1,6 @@
 import type { OrderRecord } from "../model/order-record";
 import { alsoBought, alsoBoughtOf } from "./association";
-import { titleOf, type Candidate, type RecsContext } from "./context";
+import { labelled, titleOf, type Candidate, type RecsContext } from "./context";
 import type { PicksParams } from "./params";
 import { popularRanking, trending } from "./popularity";
 import { similarProducts } from "./similarity";
@@ -160,8 +160,8 @@ function repeatCount(history: readonly OrderRecord[], idx: number): number {
 
 /** Each source is computed only if the row is still short after the previous one. */
 function* coldStart(ctx: RecsContext): Generator<Candidate> {
-  for (const c of alsoBought(ctx)) yield c.strategy ? c : { ...c, strategy: "also_bought" };
-  for (const c of similarProducts(ctx)) yield c.strategy ? c : { ...c, strategy: "similar_products" };
+  yield* labelled(alsoBought(ctx), "also_bought");
+  yield* labelled(similarProducts(ctx), "similar_products");
   yield* trending(ctx);
 }
 

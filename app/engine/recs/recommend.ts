@@ -1,7 +1,7 @@
 import type { Recommendation, RecommendRequest, StrategyName } from "../types";
 import type { StoreModel } from "../model/store-model";
 import { alsoBought, boughtTogether, cartComplements } from "./association";
-import type { Candidate, RecsContext } from "./context";
+import { labelled, type Candidate, type RecsContext } from "./context";
 import { assembleRow, makeEligibility, MAX_LIMIT } from "./filters";
 import { buyAgain, pickedForYou } from "./personal";
 import { newArrivals, recentlyViewed, trending, trendingInCountry } from "./popularity";
@@ -74,6 +74,6 @@ export function recommend(model: StoreModel, req: RecommendRequest): Recommendat
  */
 function* withFallback(ctx: RecsContext, primary: Iterable<Candidate>): Generator<Candidate> {
   yield* primary;
-  for (const c of similarProducts(ctx)) yield c.strategy ? c : { ...c, strategy: "similar_products" };
+  yield* labelled(similarProducts(ctx), "similar_products");
   yield* trending(ctx);
 }
