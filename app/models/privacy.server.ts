@@ -26,6 +26,7 @@ export async function redactCustomer(tx: Tx, shop: string, customerId: string, o
   await tx.quizResponse.deleteMany({ where: { shopId: shop, customerId } });
   await tx.dataRequest.deleteMany({ where: { shopId: shop, customerId } });
   await tx.changeEvent.deleteMany({ where: { shopId: shop, kind: "customer", entityId: customerId } });
+  await tx.changeEvent.deleteMany({ where: { shopId: shop, kind: "signals", entityId: `c:${customerId}` } });
   await tx.redaction.upsert({
     where: { shopId_customerHash: { shopId: shop, customerHash: hash } },
     create: { shopId: shop, customerHash: hash },

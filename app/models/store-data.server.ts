@@ -345,43 +345,73 @@ export interface ShopperSignals {
   seenBefore: boolean;
 }
 
-const EMPTY_SIGNALS: ShopperSignals = { recentlyViewed: [], quizAnswers: undefined, seenBefore: false };
+export const EMPTY_SIGNALS: ShopperSignals = Object.freeze({ recentlyViewed: Object.freeze([]) as unknown as Id[], quizAnswers: undefined, seenBefore: false });
+
+/** One identity's stored signals (a customer's or an anonymous visitor's), newest first. */
+export interface IdentitySignals {
+  views: { productId: Id; at: number }[];
+  quizzes: { answers: Record<string, string[]>; at: number }[];
+}
+
+export type SignalIdentity = { column: "customerId" | "visitorId"; value: string };
+
+/** How many views of one identity a decision reads (the newest). */
+export const VIEWED_LIMIT = 20;
+
+/** The last browsing events and quiz answers stored under one identity, in one statement. */
+export async function loadIdentitySignals(tx: Tx, shop: string, who: SignalIdentity, viewedLimit = VIEWED_LIMIT): Promise<IdentitySignals> {
+  // Each half is served by its (shopId, <identity>[, createdAt]) index.
+  const column = who.column === "customerId" ? "customerId" : "visitorId";
+  const rows = await query<{ k: string; v: string; at: Time }>(
+    tx,
+    `SELECT * FROM (SELECT 'v' AS "k", "productId" AS "v", "createdAt" AS "at" FROM "BrowsingEvent" WHERE "shopId" = ? AND "${column}" = ? ORDER BY "createdAt" DESC LIMIT ${viewedLimit}) AS "b"
+     UNION ALL SELECT * FROM (SELECT 'q' AS "k", "answers" AS "v", "createdAt" AS "at" FROM "QuizResponse" WHERE "shopId" = ? AND "${column}" = ? ORDER BY "id" DESC LIMIT 5) AS "q"`,
+    [shop, who.value, shop, who.value],
+  );
+  const out: IdentitySignals = { views: [], quizzes: [] };
+  for (const r of rows) {
+    if (r.k === "v") out.views.push({ productId: r.v, at: ms(r.at) });
+    else out.quizzes.push({ answers: parseAnswers(r.v), at: ms(r.at) });
+  }
+  out.views.sort((a, b) => b.at - a.at);
+  out.quizzes.sort((a, b) => b.at - a.at);
+  return out;
+}
+
+function parseAnswers(text: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [q, vals] of Object.entries(parseJsonObject(text))) if (Array.isArray(vals)) out[q] = vals.map(String);
+  return out;
+}
 
 /**
- * One statement for both signal tables: the last browsing events and quiz answers of this customer
- * (from the signed logged_in_customer_id) and/or this anonymous visitor id.
+ * What a decision reads from a shopper's identities (a logged-in shopper may also carry a visitor
+ * id): views newest first across both, de-duplicated; per question, the newest answer wins.
  */
-export async function loadShopperSignals(tx: Tx, shop: string, who: { customerId: Id | null; visitorId: string | null }, viewedLimit = 20): Promise<ShopperSignals> {
-  // One sub-select per identity and table, each served by its (shopId, <identity>[, createdAt]) index
-  // (an OR across the two identities would scan the shop's whole table).
-  const parts: string[] = [];
-  const args: string[] = [];
-  for (const [column, value] of [["customerId", who.customerId], ["visitorId", who.visitorId]] as const) {
-    if (!value) continue;
-    parts.push(`SELECT * FROM (SELECT 'v' AS "k", "productId" AS "v", "createdAt" AS "at" FROM "BrowsingEvent" WHERE "shopId" = ? AND "${column}" = ? ORDER BY "createdAt" DESC LIMIT ${viewedLimit}) AS "b${parts.length}"`);
-    parts.push(`SELECT * FROM (SELECT 'q' AS "k", "answers" AS "v", "createdAt" AS "at" FROM "QuizResponse" WHERE "shopId" = ? AND "${column}" = ? ORDER BY "id" DESC LIMIT 5) AS "q${parts.length}"`);
-    args.push(shop, value, shop, value);
-  }
-  if (!parts.length) return EMPTY_SIGNALS;
-  const rows = await query<{ k: string; v: string; at: Time }>(tx, parts.join(" UNION ALL "), args);
-  if (!rows.length) return EMPTY_SIGNALS;
-  // Newest first across both identities.
-  const sorted = rows.map((r) => ({ ...r, t: ms(r.at) })).sort((a, b) => b.t - a.t);
+export function mergeSignals(parts: readonly IdentitySignals[], viewedLimit = VIEWED_LIMIT): ShopperSignals {
+  const views = parts.length === 1 ? parts[0].views : parts.flatMap((p) => p.views).sort((a, b) => b.at - a.at);
+  const quizzes = parts.length === 1 ? parts[0].quizzes : parts.flatMap((p) => p.quizzes).sort((a, b) => b.at - a.at);
+  if (!views.length && !quizzes.length) return EMPTY_SIGNALS;
   const viewed: Id[] = [];
   const seen = new Set<Id>();
+  for (const v of views) {
+    if (viewed.length >= viewedLimit) break;
+    if (!seen.has(v.productId)) (seen.add(v.productId), viewed.push(v.productId));
+  }
   let quiz: Record<string, string[]> | undefined;
-  for (const r of sorted) {
-    if (r.k === "v") {
-      if (!seen.has(r.v) && viewed.length < viewedLimit) (seen.add(r.v), viewed.push(r.v));
-    } else {
-      // The first (newest) answer seen for a question wins.
-      const answers = parseJsonObject(r.v);
-      for (const [q, vals] of Object.entries(answers)) {
-        if (!Array.isArray(vals)) continue;
-        quiz ??= {};
-        if (!(q in quiz)) quiz[q] = vals.map(String);
-      }
+  for (const q of quizzes) {
+    for (const [question, answers] of Object.entries(q.answers)) {
+      quiz ??= {};
+      if (!(question in quiz)) quiz[question] = answers;
     }
   }
   return { recentlyViewed: viewed, quizAnswers: quiz, seenBefore: true };
+}
+
+/** The signals of this customer (from the signed logged_in_customer_id) and/or anonymous visitor id. */
+export async function loadShopperSignals(tx: Tx, shop: string, who: { customerId: Id | null; visitorId: string | null }, viewedLimit = VIEWED_LIMIT): Promise<ShopperSignals> {
+  const parts: IdentitySignals[] = [];
+  if (who.customerId) parts.push(await loadIdentitySignals(tx, shop, { column: "customerId", value: who.customerId }, viewedLimit));
+  if (who.visitorId) parts.push(await loadIdentitySignals(tx, shop, { column: "visitorId", value: who.visitorId }, viewedLimit));
+  return mergeSignals(parts, viewedLimit);
 }

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { db } from "~/db.server";
 import { recordQuizResponse } from "~/models/signals.server";
 import { authenticateProxy, json, optional, parseJsonBody, visitorId } from "~/services/proxy.server";
+import { signalsWritten } from "~/services/storefront.server";
 
 const key = z.string().min(1, "cannot be empty").max(64, "at most 64 characters");
 const schema = z.object({
@@ -21,6 +22,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (request.method !== "POST") return json({ error: "method_not_allowed" }, 405, { Allow: "POST" });
   const who = await authenticateProxy(request);
   const body = await parseJsonBody(request, schema);
-  const stored = await recordQuizResponse(db(), who.shop, { visitorId: body.vid ?? null, customerId: who.customerId }, body.quizId, body.answers);
-  return json({ ok: true, stored });
+  const written = await recordQuizResponse(db(), who.shop, { visitorId: body.vid ?? null, customerId: who.customerId }, body.quizId, body.answers);
+  signalsWritten(who.shop, written);
+  return json({ ok: true, stored: written.length > 0 });
 };

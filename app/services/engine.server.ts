@@ -35,6 +35,7 @@ import {
   loadVariantsOf,
 } from "../models/store-data.server";
 import { customerHash } from "../utils/crypto.server";
+import { ShopperSignalsCache } from "./shopper-signals.server";
 import { log } from "../utils/log.server";
 
 export interface ShopEngine {
@@ -50,6 +51,8 @@ export interface ShopEngine {
   readonly buildMs: number;
   /** Changes applied since the build. */
   applied: number;
+  /** Recent shoppers' stored signals, kept exact by the feed's `signals` events. */
+  readonly signals: ShopperSignalsCache;
 }
 
 export interface RegistryOptions {
@@ -239,6 +242,7 @@ export class EngineRegistry {
         builtAt: Date.now(),
         buildMs: Math.round(performance.now() - started),
         applied: 0,
+        signals: new ShopperSignalsCache(e.shop),
       };
       log.info("engine built", { shop: e.shop, products: products.length, customers: customers.length, orders: orders.length, loadMs: Math.round(loadMs), totalMs: state.buildMs });
       e.configFp = fp;
@@ -384,10 +388,15 @@ export class EngineRegistry {
     const customerIds = new Set<Id>();
     const redacted = new Set<string>();
     for (const ev of events) {
-      if (ev.kind === "order") orderIds.add(ev.entityId);
+      if (ev.kind === "signals") state.signals.evict(ev.entityId);
+      else if (ev.kind === "order") orderIds.add(ev.entityId);
       else if (ev.kind === "product") productIds.add(ev.entityId);
       else if (ev.kind === "customer") customerIds.add(ev.entityId);
-      else if (ev.kind === "customer_redacted") redacted.add(ev.entityId);
+      else if (ev.kind === "customer_redacted") {
+        redacted.add(ev.entityId);
+        // The event names no customer, so the redacted shopper's cached signals can't be singled out.
+        state.signals.clear();
+      }
       else if (ev.kind === "shop_reset") return "rebuild";
     }
 
@@ -496,6 +505,11 @@ export async function engines(): Promise<EngineRegistry> {
 export async function getEngine(shop: string): Promise<ShopEngine | null> {
   const reg = global.__attuneEngines ?? (await engines());
   return reg.get(shop);
+}
+
+/** The shop's engine if this instance has it in memory (never builds). */
+export function loadedEngine(shop: string): ShopEngine | null {
+  return global.__attuneEngines?.peek(shop) ?? null;
 }
 
 /**

@@ -9,9 +9,9 @@ import { decide, type Decision } from "../engine/decide";
 import type { CatalogProduct, Device, Id, Offer, Placement, Recommendation, Recommender, ShopperContext, StrategyName } from "../engine/types";
 import { normalizeTrafficSource } from "../engine/segments/traffic";
 import type { VisitorOffer } from "../engine/rules/visitor-offers";
-import { loadShopperSignals, type ShopperSignals } from "../models/store-data.server";
+import type { ShopperSignals } from "../models/store-data.server";
 import type { Tx } from "../models/types";
-import { getEngine, type ShopEngine } from "./engine.server";
+import { getEngine, loadedEngine, type ShopEngine } from "./engine.server";
 
 export interface ShopperIdentity {
   /** From the verified signature / session token only. */
@@ -106,8 +106,17 @@ function withMaxPrice(model: Recommender, maxPriceCents: number | null | undefin
   };
 }
 
-async function signals(tx: Tx, who: ShopperIdentity, vid: string | null | undefined): Promise<ShopperSignals> {
-  return loadShopperSignals(tx, who.shop, { customerId: who.customerId, visitorId: vid ?? null });
+function signals(tx: Tx, engine: ShopEngine, who: ShopperIdentity, vid: string | null | undefined): Promise<ShopperSignals> {
+  return engine.signals.load(tx, { customerId: who.customerId, visitorId: vid ?? null });
+}
+
+/**
+ * The events and quiz routes wrote these identities' signals (feed entity ids): this instance's
+ * engine forgets them now; other instances do when they follow the feed.
+ */
+export function signalsWritten(shop: string, entities: readonly string[]): void {
+  const engine = loadedEngine(shop);
+  if (engine) for (const entity of entities) engine.signals.evict(entity);
 }
 
 function baseContext(engine: ShopEngine, who: ShopperIdentity, req: RequestContext, sig: ShopperSignals, placement: Placement, now: number): ShopperContext {
@@ -182,7 +191,7 @@ export async function recommendations(tx: Tx, who: ShopperIdentity, input: Recom
 }
 
 export async function recommendationsWith(tx: Tx, engine: ShopEngine, who: ShopperIdentity, input: RecommendationsInput, now = Date.now()): Promise<RecommendationsResponse> {
-  const sig = await signals(tx, who, input.vid);
+  const sig = await signals(tx, engine, who, input.vid);
   const ctx = baseContext(engine, who, input, sig, input.placement, now);
   // Only this shop's products: an id from another shop (or a made-up one) resolves to nothing.
   const productId = input.productId && engine.model.product(input.productId) ? input.productId : null;
@@ -211,7 +220,7 @@ export async function recommendationsWith(tx: Tx, engine: ShopEngine, who: Shopp
 export async function visitorOffer(tx: Tx, who: ShopperIdentity, req: RequestContext & { cartTotalCents?: number | null }, now = Date.now()): Promise<OfferResponse | null> {
   const engine = await getEngine(who.shop);
   if (!engine) return null;
-  const sig = await signals(tx, who, req.vid);
+  const sig = await signals(tx, engine, who, req.vid);
   const ctx = baseContext(engine, who, req, sig, "app_embed", now);
   // The embed knows the cart's total only: one priced line carries it for the cart-value rules.
   if (req.cartTotalCents && req.cartTotalCents > 0) ctx.cart = [{ productId: "cart-total", quantity: 1, priceCents: req.cartTotalCents }];

@@ -6,6 +6,7 @@ import crypto from "node:crypto";
 import { getJwt } from "@shopify/shopify-api/test-helpers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../app/db.server";
+import { recordProductView } from "../../app/models/signals.server";
 import { engines } from "../../app/services/engine.server";
 import { signedProxyQuery } from "../../scripts/simulator/sign";
 import { seedStore } from "../helpers/store";
@@ -273,6 +274,35 @@ describe("POST events and quiz", () => {
     expect(ids(other)).not.toContain("12");
     await db().rule.delete({ where: { shopId_id: { shopId: A, id: "rv" } } });
     await (await engines()).reloadConfig(A);
+  });
+
+  it("keeps a shopper's cached signals exact: a view through the events route shows at once, another instance's after a feed follow", async () => {
+    await db().rule.create({
+      data: { shopId: A, id: "rv2", name: "Recently viewed", priority: 10, definition: JSON.stringify({ placements: ["home"], segmentIds: [], strategy: "recently_viewed" }) },
+    });
+    await (await engines()).reloadConfig(A);
+    const engine = (await engines()).peek(A)!;
+    // First request caches "no signals" for this visitor.
+    expect(ids(await recs(A, { placement: "home", vid: "visitor-cache-1", limit: "3" }))).not.toContain("11");
+    expect(engine.signals.size).toBeGreaterThan(0);
+    // This instance's write evicts the entry at once.
+    await post("events", proxyUrl("events", A), { type: "product_view", productId: "11", vid: "visitor-cache-1" });
+    expect((await recs(A, { placement: "home", vid: "visitor-cache-1", limit: "3" })).products[0]).toMatchObject({ id: "11", strategy: "recently_viewed" });
+    // Another instance's write (no local eviction) is seen once this instance follows the feed.
+    await recordProductView(db(), A, { visitorId: "visitor-cache-1", customerId: null }, "10");
+    expect(ids(await recs(A, { placement: "home", vid: "visitor-cache-1", limit: "3" }))[0]).toBe("11");
+    await (await engines()).follow(A);
+    expect(ids(await recs(A, { placement: "home", vid: "visitor-cache-1", limit: "3" })).slice(0, 2)).toEqual(["10", "11"]);
+    await db().rule.delete({ where: { shopId_id: { shopId: A, id: "rv2" } } });
+    await (await engines()).reloadConfig(A);
+  });
+
+  it("a quiz answer marks the visitor as returning on their next request, through the cache", async () => {
+    const before = await get("offer", A, { vid: "visitor-cache-q" });
+    expect(((await before.json()) as any).offer.type).toBe("welcome");
+    await post("quiz", proxyUrl("quiz", A), { quizId: "style-quiz", answers: { style: ["Minimal"] }, vid: "visitor-cache-q" });
+    const after = (await (await get("offer", A, { vid: "visitor-cache-q" })).json()) as any;
+    expect(after.offer?.type).not.toBe("welcome");
   });
 
   it("stores quiz answers (one set per quiz and shopper) and answers {ok:true}", async () => {
