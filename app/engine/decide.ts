@@ -16,6 +16,7 @@ import { resolveRule, sortRules } from "./rules/resolve";
 import type { Rule } from "./rules/rule";
 import { resolveVisitorOffer, type VisitorOffer } from "./rules/visitor-offers";
 import { DEFAULT_SHOP_CONFIG, type ShopConfig } from "./rules/config";
+import { Lru } from "./lru";
 import { SecondSighting } from "./second-sighting";
 
 export { DEFAULT_SHOP_CONFIG, type ShopConfig };
@@ -108,7 +109,7 @@ interface CachedProfile {
   profile: CustomerProfile;
 }
 const PROFILE_CACHE_SIZE = 5000;
-const profileCaches = new WeakMap<StoreView, { entries: Map<Id, CachedProfile>; admit: SecondSighting }>();
+const profileCaches = new WeakMap<StoreView, { entries: Lru<Id, CachedProfile>; admit: SecondSighting }>();
 
 function profileFor(deps: DecideDeps, ctx: ShopperContext, optOut: boolean): CustomerProfile {
   const { store, config } = deps;
@@ -123,19 +124,14 @@ function profileFor(deps: DecideDeps, ctx: ShopperContext, optOut: boolean): Cus
   const version = store.dataVersion?.();
   if (version === undefined || ctx.quizAnswers) return build();
   let state = profileCaches.get(store);
-  if (!state) profileCaches.set(store, (state = { entries: new Map(), admit: new SecondSighting(2 * PROFILE_CACHE_SIZE) }));
+  if (!state) profileCaches.set(store, (state = { entries: new Lru(PROFILE_CACHE_SIZE), admit: new SecondSighting(2 * PROFILE_CACHE_SIZE) }));
   const cache = state.entries;
   const minute = Math.floor(ctx.now / 60_000);
   const hit = cache.get(ctx.customerId);
-  if (hit && hit.version === version && hit.customer === customer && hit.config === config && hit.minute === minute) {
-    cache.delete(ctx.customerId); // most recently used last
-    cache.set(ctx.customerId, hit);
-    return hit.profile;
-  }
+  if (hit && hit.version === version && hit.customer === customer && hit.config === config && hit.minute === minute) return hit.profile;
   const profile = build();
   // A shopper's first request is often their only one: cache from the second (see SecondSighting).
   if (!hit && !state.admit.seenBefore(ctx.customerId)) return profile;
-  if (cache.size >= PROFILE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
   cache.set(ctx.customerId, { version, customer, config, minute, profile });
   return profile;
 }

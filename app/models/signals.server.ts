@@ -10,7 +10,7 @@
 import type { Db } from "../db.server";
 import { appendChanges } from "./changes.server";
 import { exec, query, ts, writeTransaction } from "./sql.server";
-import type { SignalIdentity } from "./store-data.server";
+import { identitiesOf, type SignalIdentity } from "./store-data.server";
 import type { Tx } from "./types";
 
 type Who = { visitorId: string | null; customerId: string | null };
@@ -20,12 +20,6 @@ export function signalsEntity(who: SignalIdentity): string {
   return `${who.column === "customerId" ? "c" : "v"}:${who.value}`;
 }
 
-export function identitiesOf(who: Who): SignalIdentity[] {
-  const out: SignalIdentity[] = [];
-  if (who.customerId) out.push({ column: "customerId", value: who.customerId });
-  if (who.visitorId) out.push({ column: "visitorId", value: who.visitorId });
-  return out;
-}
 
 async function announce(tx: Tx, shop: string, ids: SignalIdentity[]): Promise<string[]> {
   const entities = ids.map(signalsEntity);

@@ -355,6 +355,14 @@ export interface IdentitySignals {
 
 export type SignalIdentity = { column: "customerId" | "visitorId"; value: string };
 
+/** The identities a shopper's signals are stored under: the signed customer id and/or the visitor id. */
+export function identitiesOf(who: { customerId: Id | null; visitorId: string | null }): SignalIdentity[] {
+  const out: SignalIdentity[] = [];
+  if (who.customerId) out.push({ column: "customerId", value: who.customerId });
+  if (who.visitorId) out.push({ column: "visitorId", value: who.visitorId });
+  return out;
+}
+
 /** How many views of one identity a decision reads (the newest). */
 export const VIEWED_LIMIT = 20;
 
@@ -411,7 +419,6 @@ export function mergeSignals(parts: readonly IdentitySignals[], viewedLimit = VI
 /** The signals of this customer (from the signed logged_in_customer_id) and/or anonymous visitor id. */
 export async function loadShopperSignals(tx: Tx, shop: string, who: { customerId: Id | null; visitorId: string | null }, viewedLimit = VIEWED_LIMIT): Promise<ShopperSignals> {
   const parts: IdentitySignals[] = [];
-  if (who.customerId) parts.push(await loadIdentitySignals(tx, shop, { column: "customerId", value: who.customerId }, viewedLimit));
-  if (who.visitorId) parts.push(await loadIdentitySignals(tx, shop, { column: "visitorId", value: who.visitorId }, viewedLimit));
+  for (const id of identitiesOf(who)) parts.push(await loadIdentitySignals(tx, shop, id, viewedLimit));
   return mergeSignals(parts, viewedLimit);
 }

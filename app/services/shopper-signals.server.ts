@@ -9,8 +9,9 @@
  * (~1 s, as for orders). A redaction clears the shop's entries (its feed event names no customer).
  */
 import type { Id } from "../engine/types";
-import { identitiesOf, signalsEntity } from "../models/signals.server";
-import { EMPTY_SIGNALS, loadIdentitySignals, mergeSignals, type IdentitySignals, type ShopperSignals, type SignalIdentity } from "../models/store-data.server";
+import { Lru } from "../engine/lru";
+import { signalsEntity } from "../models/signals.server";
+import { EMPTY_SIGNALS, identitiesOf, loadIdentitySignals, mergeSignals, type IdentitySignals, type ShopperSignals, type SignalIdentity } from "../models/store-data.server";
 import type { Tx } from "../models/types";
 
 interface Entry {
@@ -20,14 +21,16 @@ interface Entry {
 }
 
 export class ShopperSignalsCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: Lru<string, Entry>;
   /** Bumped by every eviction: a load that raced one is not cached (it may predate the write). */
   private evictions = 0;
 
   constructor(
     private readonly shop: string,
-    private readonly capacity = 20_000,
-  ) {}
+    capacity = 20_000,
+  ) {
+    this.entries = new Lru(capacity);
+  }
 
   get size(): number {
     return this.entries.size;
@@ -56,19 +59,11 @@ export class ShopperSignalsCache {
   private async entry(tx: Tx, who: SignalIdentity): Promise<Entry> {
     const key = signalsEntity(who);
     const hit = this.entries.get(key);
-    if (hit) {
-      // Most recently used last: the first key is the one to drop.
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      return hit;
-    }
+    if (hit) return hit;
     const before = this.evictions;
     const stored = await loadIdentitySignals(tx, this.shop, who);
     const entry = { stored, alone: mergeSignals([stored]) };
-    if (this.evictions === before) {
-      if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(key, entry);
-    }
+    if (this.evictions === before) this.entries.set(key, entry);
     return entry;
   }
 }
