@@ -7,6 +7,7 @@ export default defineConfig({
     include: [
       "app/**/*.test.{ts,tsx}",
       "scripts/**/*.test.ts",
+      "bench/**/*.test.ts",
       "tests/**/*.test.ts",
       "extensions/**/*.test.{ts,tsx}",
     ],

@@ -4,8 +4,12 @@
 // Reads one job as JSON on stdin, prints one result as JSON on stdout:
 //   { kind: "autocannon", url, paths, seconds, connections, rate? }  closed loop (or autocannon -R)
 //   { kind: "paced", url, paths, seconds, rate }                      open loop at a fixed rate
-// Result: { requests, rps, p50, p90, p99, max, non2xx, errors } (latencies in ms).
+//   { kind: "lean", url, paths, seconds, connections }                closed loop, wrk-style (below)
+// Result: { requests, rps, p50, p90, p99, max, non2xx, errors, clientUsPerReq } (latencies in ms;
+// clientUsPerReq = this process's own CPU per request: the client shares the machine's cores).
 import http from "node:http";
+import net from "node:net";
+import { responseEnd } from "./http-framing.mjs";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
@@ -88,9 +92,63 @@ async function paced({ url, paths, seconds, rate }) {
   return { requests: lat.length, rps: Math.round(lat.length / seconds), p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1 - 1e-9), non2xx, errors };
 }
 
+/**
+ * Closed-loop peak load that costs the client as little as possible, as wrk does: requests are
+ * encoded once up front, responses are only framed (status, Content-Length or chunked), never
+ * parsed into objects. On a 2-core machine the client shares the cores with the server, and
+ * autocannon (a JavaScript HTTP parser, a request object rebuilt per request) spends about as much
+ * CPU per decision as the server does, so its peak measured the client as much as the server.
+ */
+async function lean({ url, paths, seconds, connections }) {
+  const target = new URL(url);
+  const encoded = paths.map((p) => Buffer.from(`GET ${p} HTTP/1.1\r\nHost: ${target.host}\r\n\r\n`, "latin1"));
+  const lat = [];
+  let non2xx = 0;
+  let errors = 0;
+  let next = 0;
+  const start = performance.now();
+  const deadline = start + seconds * 1000;
+  const connection = () =>
+    new Promise((resolve) => {
+      const socket = net.connect(Number(target.port), target.hostname);
+      socket.setNoDelay(true);
+      let pending = null;
+      let sentAt = 0;
+      const send = () => {
+        if (performance.now() >= deadline) return socket.end(resolve);
+        sentAt = performance.now();
+        socket.write(encoded[next++ % encoded.length]);
+      };
+      socket.on("connect", send);
+      socket.on("error", () => {
+        errors++;
+        resolve();
+      });
+      socket.on("data", (chunk) => {
+        pending = pending ? Buffer.concat([pending, chunk]) : chunk;
+        const end = responseEnd(pending);
+        if (end < 0) return;
+        lat.push(performance.now() - sentAt);
+        const status = (pending[9] - 48) * 100 + (pending[10] - 48) * 10 + (pending[11] - 48);
+        if (status < 200 || status >= 300) non2xx++;
+        // One request in flight per connection: nothing can follow the response.
+        pending = null;
+        send();
+      });
+    });
+  await Promise.all(Array.from({ length: connections }, connection));
+  const elapsed = (performance.now() - start) / 1000;
+  lat.sort((a, b) => a - b);
+  const q = (p) => Math.round(lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] * 100) / 100;
+  return { requests: lat.length, rps: Math.round(lat.length / elapsed), p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1 - 1e-9), non2xx, errors };
+}
+
 let input = "";
 process.stdin.setEncoding("utf8");
 for await (const chunk of process.stdin) input += chunk;
 const job = JSON.parse(input);
-const result = job.kind === "paced" ? await paced(job) : await drive(job);
+const cpu0 = process.cpuUsage();
+const result = job.kind === "paced" ? await paced(job) : job.kind === "lean" ? await lean(job) : await drive(job);
+const cpu = process.cpuUsage(cpu0);
+result.clientUsPerReq = Math.round((cpu.user + cpu.system) / Math.max(1, result.requests));
 process.stdout.write(JSON.stringify(result));

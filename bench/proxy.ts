@@ -3,17 +3,19 @@
  *
  * Seeds a SQLite database with a synthetic store (100k customers, 1M order lines, 20k products,
  * bench/synthetic-store.ts) using raw multi-row INSERTs in big transactions, starts the real built
- * server (server.mjs), warms the shop's engine (cold build = what a restart costs), then drives with
- * autocannon, with realistic signed app proxy requests:
+ * server (server.mjs), warms the shop's engine (cold build = what a restart costs), then drives it
+ * with realistic signed app proxy requests:
  *   (a) GET /proxy/recommendations: placements home/product/cart/thank_you, ~50% logged-in customers,
  *       product pages, carts, vids with stored browsing events, utm sources, viewed lists;
  *   (b) GET /proxy/ping: verifies the same signature and answers {ok:true} (the trivial baseline).
- * Each at a steady 500 req/s (open-loop-ish: autocannon overallRate) for ~15 s (p50/p99), then each
- * at max throughput (32 connections): five alternating 5 s rounds (--rounds), median of the per-round ratios. Targets (GUIDE.md §5): p99 <= 20 ms at 500 req/s;
- * decision peak >= 70% of the trivial route's.
+ * Each at a steady 500 req/s (paced open loop, and autocannon -R) for ~15 s (p50/p99), then each at
+ * max throughput (32 connections, a wrk-style client): five alternating 5 s rounds (--rounds), median
+ * of the per-round ratios. Every run also reports the CPU the server and the client spent per
+ * request. Targets (GUIDE.md §5): p99 <= 20 ms at 500 req/s; decision peak >= 70% of the trivial route's.
  *
  * Options: --customers N --products N --lines N --steady S --peak S (per round pair) --rounds N --rate R --semi-space MB (overrides the
- * server's V8 --max-semi-space-size; default: startApp's, as `npm start`).
+ * server's V8 --max-semi-space-size; default: startApp's, as `npm start`); --autocannon-peak drives the
+ * peak rounds with autocannon instead of the wrk-style client.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -189,6 +191,10 @@ export function pingPool(n: number): string[] {
 
 interface RunResult {
   requests: number;
+  /** CPU the server process (all its threads) spent per request in this run, from /proc. */
+  serverUsPerReq?: number;
+  /** CPU the load generator spent per request (same machine, same cores). */
+  clientUsPerReq: number;
   rps: number;
   p50: number;
   p90: number;
@@ -203,7 +209,8 @@ interface RunResult {
  * synthetic order lines, and its garbage collections would stall the client mid-measurement and be
  * counted as server latency (seen: 0.7 s p99 stalls in one round out of five).
  */
-async function generateLoad(job: { kind: "autocannon" | "paced"; url: string; paths: string[]; seconds: number; connections?: number; rate?: number }): Promise<RunResult> {
+async function generateLoad(job: { kind: "autocannon" | "paced" | "lean"; url: string; paths: string[]; seconds: number; connections?: number; rate?: number }): Promise<RunResult> {
+  const cpu0 = serverCpuUs();
   const child = spawn(process.execPath, [path.join(ROOT, "bench", "load-generator.mjs")], { stdio: ["pipe", "pipe", "inherit"] });
   let out = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
@@ -211,11 +218,45 @@ async function generateLoad(job: { kind: "autocannon" | "paced"; url: string; pa
   child.stdin.end(JSON.stringify(job));
   const code = await done;
   if (code !== 0) throw new Error(`load generator exited with ${code}`);
-  return JSON.parse(out) as RunResult;
+  const result = JSON.parse(out) as RunResult;
+  const cpu1 = serverCpuUs();
+  if (cpu0 != null && cpu1 != null) result.serverUsPerReq = Math.round((cpu1 - cpu0) / Math.max(1, result.requests));
+  return result;
 }
+
+let serverPid: number | undefined;
+
+/**
+ * The server's CPU time so far (user + system, every thread) in µs, from /proc/<pid>/stat; null
+ * where there is no /proc. Throughput on a 2-core machine shared with the client swings ±25% per
+ * round; CPU per request says what a request costs the server whatever the client is doing.
+ */
+function serverCpuUs(): number | null {
+  if (serverPid == null) return null;
+  try {
+    const stat = fs.readFileSync(`/proc/${serverPid}/stat`, "utf8");
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(f[11]) + Number(f[12])) * 1e6) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
 
 function drive(url: string, paths: string[], opts: { seconds: number; connections: number; rate?: number }): Promise<RunResult> {
   return generateLoad({ kind: "autocannon", url, paths, ...opts });
+}
+
+/** Closed-loop peak load from a wrk-style client (see bench/load-generator.mjs). */
+function lean(url: string, paths: string[], opts: { seconds: number; connections: number }): Promise<RunResult> {
+  return generateLoad({ kind: "lean", url, paths, ...opts });
 }
 
 /** A truly open-loop load at a fixed rate (see bench/load-generator.mjs). */
@@ -223,9 +264,12 @@ function paced(url: string, paths: string[], opts: { seconds: number; rate: numb
   return generateLoad({ kind: "paced", url, paths, ...opts });
 }
 
+/** Who drives the peak rounds: the wrk-style client (default) or autocannon (as before 2026-11-23). */
+export type PeakClient = "lean" | "autocannon";
+
 export async function runProxyBench(
   size: Size = { customers: 100_000, products: 20_000, orderLines: 1_000_000 },
-  o: { steadySeconds?: number; peakSeconds?: number; rate?: number; semiSpaceMb?: number; rounds?: number } = {},
+  o: { steadySeconds?: number; peakSeconds?: number; rate?: number; semiSpaceMb?: number; rounds?: number; peakClient?: PeakClient } = {},
 ) {
   const steady = o.steadySeconds ?? 15;
   const peak = o.peakSeconds ?? 10;
@@ -266,6 +310,7 @@ export async function runProxyBench(
     // Optional V8 young-generation size for the server (a large old heap makes each scavenge costly).
     ...(o.semiSpaceMb ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --max-semi-space-size=${o.semiSpaceMb}`.trim() } : {}),
   });
+  serverPid = app.child.pid;
   try {
     // Cold start: the first decision builds the shop's engine from the database (restart = rebuild).
     t = performance.now();
@@ -289,12 +334,14 @@ export async function runProxyBench(
     // Peak: alternate decision and trivial rounds and take medians, so drift in the machine's load
     // during the run (other processes, GC) hits both routes alike instead of skewing one ratio.
     const rounds = o.rounds ?? 5;
+    const peakClient = o.peakClient ?? "lean";
+    const peakLoad = peakClient === "lean" ? lean : drive;
     const decisionRounds: RunResult[] = [];
     const pingRounds: RunResult[] = [];
     const roundRatios: number[] = [];
     for (let r = 0; r < rounds; r++) {
-      const d = await drive(app.url, signPaths("recommendations", pools.peak), { seconds: peak / 2, connections: 32 });
-      const p = await drive(app.url, pingPool(4000), { seconds: peak / 2, connections: 32 });
+      const d = await peakLoad(app.url, signPaths("recommendations", pools.peak), { seconds: peak / 2, connections: 32 });
+      const p = await peakLoad(app.url, pingPool(4000), { seconds: peak / 2, connections: 32 });
       decisionRounds.push(d);
       pingRounds.push(p);
       roundRatios.push(d.rps / Math.max(1, p.rps));
@@ -305,17 +352,28 @@ export async function runProxyBench(
     const peakDecision = byMedianRps(decisionRounds);
     const peakPing = byMedianRps(pingRounds);
 
-    printTable(`Storefront decision via app proxy (${size.customers} customers, ${counts.OrderLine} order lines, ${size.products} products; ${os.cpus().length} CPUs, autocannon in the same machine)`, rows);
+    printTable(`Storefront decision via app proxy (${size.customers} customers, ${counts.OrderLine} order lines, ${size.products} products; ${os.cpus().length} CPUs, load client on the same machine)`, rows);
     out.steady_rate = rate;
     out.server_semi_space_mb = o.semiSpaceMb ?? "npm start's";
     out.decision_p50_ms = steadyDecision.p50;
     out.decision_p99_ms = steadyDecision.p99;
     out.trivial_p50_ms = steadyPing.p50;
     out.trivial_p99_ms = steadyPing.p99;
+    out.peak_client = peakClient;
     out.decision_peak_rps = peakDecision.rps;
     out.trivial_peak_rps = peakPing.rps;
     out.peak_ratio = Math.round(med(roundRatios) * 1000) / 1000; // median of the per-round ratios
     out.peak_ratio_rounds = roundRatios.map((x) => x.toFixed(3)).join(" ");
+    // What each request cost the server and the client in the peak rounds (medians over rounds).
+    const medOf = (xs: RunResult[], k: "serverUsPerReq" | "clientUsPerReq") => med(xs.map((x) => x[k] ?? NaN));
+    const decisionUs = medOf(decisionRounds, "serverUsPerReq");
+    const trivialUs = medOf(pingRounds, "serverUsPerReq");
+    out.decision_server_us_per_req = decisionUs;
+    out.trivial_server_us_per_req = trivialUs;
+    // The peak ratio the server alone would allow (no client on its cores).
+    out.server_cpu_ratio = Math.round((trivialUs / decisionUs) * 1000) / 1000;
+    out.decision_client_us_per_req = medOf(decisionRounds, "clientUsPerReq");
+    out.trivial_client_us_per_req = medOf(pingRounds, "clientUsPerReq");
     out.autocannon_R_decision_p99_ms = acDecision.p99;
     out.errors = acDecision.errors + acDecision.non2xx + steadyDecision.errors + steadyDecision.non2xx + decisionRounds.reduce((a, r) => a + r.errors + r.non2xx, 0) + steadyPing.non2xx + pingRounds.reduce((a, r) => a + r.errors + r.non2xx, 0);
     out.target_p99_le_20ms = steadyDecision.p99 <= 20 ? "met" : "MISSED";
@@ -324,6 +382,7 @@ export async function runProxyBench(
     printTable("Summary", [out]);
     return out;
   } finally {
+    serverPid = undefined;
     await app.stop();
     for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
   }
@@ -332,7 +391,14 @@ export async function runProxyBench(
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   runProxyBench(
     { customers: arg("customers") ?? 100_000, products: arg("products") ?? 20_000, orderLines: arg("lines") ?? 1_000_000 },
-    { steadySeconds: arg("steady"), peakSeconds: arg("peak"), rate: arg("rate"), semiSpaceMb: arg("semi-space"), rounds: arg("rounds") },
+    {
+      steadySeconds: arg("steady"),
+      peakSeconds: arg("peak"),
+      rate: arg("rate"),
+      semiSpaceMb: arg("semi-space"),
+      rounds: arg("rounds"),
+      peakClient: process.argv.includes("--autocannon-peak") ? "autocannon" : "lean",
+    },
   ).then(
     () => process.exit(0),
     (e) => {

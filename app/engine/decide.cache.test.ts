@@ -44,4 +44,28 @@ describe("decide() profile cache", () => {
     expect(decide(deps, ctx(), { limit: 4 }).segments).toContain("first_time_buyer");
     expect(decide(deps, ctx({ customerId: "8" }), { limit: 4 }).segments).not.toContain("first_time_buyer");
   });
+
+  it("builds a shopper's profile once: their next request is served from the cache while it has room", () => {
+    const m = store();
+    let builds = 0;
+    // Profiles are built from ordersOf(); count those calls through a view of the same store.
+    const counted = new Proxy(m, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target);
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          if (key === "ordersOf") builds++;
+          return value.apply(target, args);
+        };
+      },
+    });
+    const deps = { store: counted, recommender: m, config: DEFAULT_SHOP_CONFIG };
+    decide(deps, ctx(), { limit: 4 });
+    decide(deps, ctx(), { limit: 4 });
+    decide(deps, ctx({ placement: "product", productId: "1" }), { limit: 4 });
+    expect(builds).toBe(1);
+    m.upsertOrder(order("7", ["2"], T0 + 5 * DAY));
+    decide(deps, ctx(), { limit: 4 });
+    expect(builds).toBe(2); // a new order: rebuilt
+  });
 });

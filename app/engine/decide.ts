@@ -130,8 +130,10 @@ function profileFor(deps: DecideDeps, ctx: ShopperContext, optOut: boolean): Cus
   const hit = cache.get(ctx.customerId);
   if (hit && hit.version === version && hit.customer === customer && hit.config === config && hit.minute === minute) return hit.profile;
   const profile = build();
-  // A shopper's first request is often their only one: cache from the second (see SecondSighting).
-  if (!hit && !state.admit.seenBefore(ctx.customerId)) return profile;
+  // A shopper's first request is often their only one: once the cache is full, a newcomer gets in
+  // only on a second sighting (see SecondSighting), so one-off shoppers do not churn it.
+  const seen = state.admit.seenBefore(ctx.customerId);
+  if (!hit && !seen && cache.size >= PROFILE_CACHE_SIZE) return profile;
   cache.set(ctx.customerId, { version, customer, config, minute, profile });
   return profile;
 }

@@ -1,15 +1,12 @@
 import type { StoreModel } from "../model/store-model";
-
-/** An item's neighbours, best first, as parallel typed arrays (cheap to iterate on the hot path). */
-export interface Neighbours {
-  ids: Int32Array;
-  scores: Float64Array;
-}
-
-const NONE: Neighbours = { ids: new Int32Array(0), scores: new Float64Array(0) };
 import { ASSOCIATION } from "./params";
 import { titleOf, type Candidate, type RecsContext } from "./context";
-import { rankedCandidates } from "./top-k";
+import { listCandidates, rankedCandidates, TopK, type Ranked } from "./top-k";
+
+/** An item's neighbours, best first. */
+export type Neighbours = Ranked;
+
+const NONE: Neighbours = { ids: new Int32Array(0), scores: new Float64Array(0) };
 
 /**
  * Co-purchase partners of item i scored as shrunk confidence times how much the pairing beats
@@ -25,7 +22,7 @@ export function boughtTogetherOf(model: StoreModel, i: number): Neighbours {
     const ni = st.basketsWith[i];
     if (!co || ni <= 0) return NONE;
     const N = Math.max(1, st.totalBaskets);
-    const sel = new TopSelector(ASSOCIATION.keep);
+    const sel = new TopK(ASSOCIATION.keep);
     const { minSupport, confidencePrior, liftExponent } = ASSOCIATION;
     co.forEach((j, c) => {
       if (c < minSupport) return;
@@ -47,70 +44,12 @@ export function alsoBoughtOf(model: StoreModel, i: number, keep = ASSOCIATION.ke
     const co = st.coBuyer[i];
     const bi = st.buyers[i];
     if (!co || bi <= 0) return NONE;
-    const sel = new TopSelector(keep);
+    const sel = new TopK(keep);
     co.forEach((j, c) => {
       if (c > 0) sel.offer(j, c / Math.sqrt(bi * Math.max(1, st.buyers[j])));
     });
     return sel.result();
   });
-}
-
-/**
- * Keeps the k best (id, score) offers in a bounded min-heap: a best-seller has thousands of
- * partners, and only its top k are ever shown, so this is O(n log k) with no per-partner garbage.
- */
-class TopSelector {
-  private ids: Int32Array;
-  private scores: Float64Array;
-  private size = 0;
-
-  constructor(private readonly k: number) {
-    this.ids = new Int32Array(k);
-    this.scores = new Float64Array(k);
-  }
-
-  offer(id: number, score: number): void {
-    const { ids, scores } = this;
-    if (this.size < this.k) {
-      let c = this.size++;
-      while (c > 0) {
-        const p = (c - 1) >> 1;
-        if (!worse(score, id, scores[p], ids[p])) break;
-        ids[c] = ids[p];
-        scores[c] = scores[p];
-        c = p;
-      }
-      ids[c] = id;
-      scores[c] = score;
-      return;
-    }
-    if (!worse(scores[0], ids[0], score, id)) return;
-    let c = 0;
-    for (;;) {
-      const l = 2 * c + 1;
-      if (l >= this.size) break;
-      const r = l + 1;
-      const m = r < this.size && worse(scores[r], ids[r], scores[l], ids[l]) ? r : l;
-      if (!worse(scores[m], ids[m], score, id)) break;
-      ids[c] = ids[m];
-      scores[c] = scores[m];
-      c = m;
-    }
-    ids[c] = id;
-    scores[c] = score;
-  }
-
-  result(): Neighbours {
-    const order = Array.from({ length: this.size }, (_, j) => j).sort(
-      (a, b) => this.scores[b] - this.scores[a] || this.ids[a] - this.ids[b],
-    );
-    return { ids: Int32Array.from(order, (j) => this.ids[j]), scores: Float64Array.from(order, (j) => this.scores[j]) };
-  }
-}
-
-/** Lower score is worse; on equal scores the higher id is worse, so lists are deterministic. */
-function worse(sa: number, ia: number, sb: number, ib: number): boolean {
-  return sa < sb || (sa === sb && ia > ib);
 }
 
 /** The item(s) the request is about: the viewed product, else the cart, else recently viewed, else the last order. */
@@ -132,14 +71,14 @@ export function boughtTogether(ctx: RecsContext): Iterable<Candidate> {
   if (seeds.length === 0) return [];
   if (seeds.length > 1) return cartComplementsFrom(ctx, seeds, ctx.cart.length > 0);
   const seed = seeds[0];
-  const reason = `Often bought with ${titleOf(ctx.model, seed)}`;
-  const { ids, scores } = boughtTogetherOf(ctx.model, seed);
-  return Array.from(ids, (idx, k) => ({ idx, score: scores[k], reason }));
+  return listCandidates(boughtTogetherOf(ctx.model, seed), `Often bought with ${titleOf(ctx.model, seed)}`);
 }
 
 export function alsoBought(ctx: RecsContext): Iterable<Candidate> {
   const seeds = seedItems(ctx);
   if (seeds.length === 0) return [];
+  // One seed (a product page): its neighbour list is already ranked, with the same tie-break.
+  if (seeds.length === 1) return listCandidates(alsoBoughtOf(ctx.model, seeds[0]), alsoBoughtReason(ctx, seeds[0]), MAX_CANDIDATES);
   const scores = new Map<number, number>();
   const from = new Map<number, number>();
   for (const s of seeds) {
@@ -152,8 +91,10 @@ export function alsoBought(ctx: RecsContext): Iterable<Candidate> {
       if (!from.has(j) || v > prev) from.set(j, s);
     }
   }
-  return rankedCandidates(scores, (idx) => `Customers who bought ${titleOf(ctx.model, from.get(idx)!)} also bought this`, MAX_CANDIDATES);
+  return rankedCandidates(scores, (idx) => alsoBoughtReason(ctx, from.get(idx)!), MAX_CANDIDATES);
 }
+
+const alsoBoughtReason = (ctx: RecsContext, seed: number) => `Customers who bought ${titleOf(ctx.model, seed)} also bought this`;
 
 export function cartComplements(ctx: RecsContext): Iterable<Candidate> {
   if (ctx.cart.length) return cartComplementsFrom(ctx, ctx.cart, true);

@@ -3,13 +3,15 @@ import type { StoreModel } from "../model/store-model";
 import { seedItems } from "./association";
 import { titleOf, type Candidate, type RecsContext } from "./context";
 import { trending } from "./popularity";
-import { rankedCandidates } from "./top-k";
+import { listCandidates, rankedCandidates, TopK, type Ranked } from "./top-k";
 
 /** Weight of sharing each kind of catalog attribute, before the rarity (idf) factor. */
 const WEIGHTS = { t: 3, c: 2, v: 1.5, g: 1 } as const;
 type Kind = keyof typeof WEIGHTS;
 /** Bounds the work per seed on catalogs where one attribute covers thousands of products. */
 const SCAN_PER_ATTRIBUTE = 1500;
+/** Neighbours kept per product: far more than any row shows after filtering. */
+const SIMILAR_KEEP = 200;
 
 interface AttributeIndex {
   postings: Map<string, Int32Array>;
@@ -62,17 +64,24 @@ function attributeIndex(model: StoreModel): AttributeIndex {
   });
 }
 
+/** Per-product score accumulator reused by every similarTo computation (engine code is synchronous). */
+let scratch = new Float64Array(0);
+const NO_NEIGHBOURS: Ranked = { ids: new Int32Array(0), scores: new Float64Array(0) };
+
 /**
  * Catalog similarity for cold start: shared type, collections, vendor and tags, each weighted by how
  * rare the attribute is (sharing a 5-product collection says more than sharing the "sale" tag), times
- * closeness in price (same price band scores highest). Needs no orders at all.
+ * closeness in price (same price band scores highest). Needs no orders at all. The best SIMILAR_KEEP,
+ * best first (ties: lower index first).
  */
-export function similarTo(model: StoreModel, seed: number): [number, number][] {
+export function similarTo(model: StoreModel, seed: number): Ranked {
   return model.cached(`sim:${seed}`, false, () => {
     const p = model.productAt(seed);
-    if (!p) return [];
+    if (!p) return NO_NEIGHBOURS;
     const { postings, products } = attributeIndex(model);
-    const scores = new Map<number, number>();
+    if (scratch.length < model.productCapacity) scratch = new Float64Array(model.productCapacity);
+    const scores = scratch;
+    const touched: number[] = [];
     for (const key of attributeKeys(model, seed)) {
       const list = postings.get(key);
       if (!list || list.length <= 1) continue;
@@ -80,13 +89,17 @@ export function similarTo(model: StoreModel, seed: number): [number, number][] {
       const n = Math.min(list.length, SCAN_PER_ATTRIBUTE);
       for (let k = 0; k < n; k++) {
         const j = list[k];
-        if (j !== seed) scores.set(j, (scores.get(j) ?? 0) + w);
+        if (j === seed) continue;
+        if (scores[j] === 0) touched.push(j);
+        scores[j] += w;
       }
     }
-    const out: [number, number][] = [];
-    for (const [j, s] of scores) out.push([j, s * priceCloseness(p.priceCents, model.productAt(j)!.priceCents)]);
-    out.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    return out.slice(0, 200);
+    const top = new TopK(SIMILAR_KEEP);
+    for (const j of touched) {
+      top.offer(j, scores[j] * priceCloseness(p.priceCents, model.productAt(j)!.priceCents));
+      scores[j] = 0;
+    }
+    return top.result();
   });
 }
 
@@ -101,13 +114,16 @@ const MAX_CANDIDATES = 100;
 
 export function similarProducts(ctx: RecsContext): Iterable<Candidate> {
   const seeds = seedItems(ctx);
+  // One seed: its list is already ranked, with the same tie-break.
+  if (seeds.length === 1) return listCandidates(similarTo(ctx.model, seeds[0]), similarReason(ctx, seeds[0]), Math.min(PER_SEED, MAX_CANDIDATES));
   const scores = new Map<number, number>();
   const from = new Map<number, number>();
   for (const s of seeds.slice(0, 5)) {
     const list = similarTo(ctx.model, s);
     // Each seed's best PER_SEED neighbours are enough to fill a row after filtering.
-    for (let k = 0; k < Math.min(list.length, PER_SEED); k++) {
-      const [j, v] = list[k];
+    for (let k = 0; k < Math.min(list.ids.length, PER_SEED); k++) {
+      const j = list.ids[k];
+      const v = list.scores[k];
       const prev = scores.get(j) ?? 0;
       scores.set(j, prev + v);
       if (v > prev) from.set(j, s);
@@ -115,5 +131,7 @@ export function similarProducts(ctx: RecsContext): Iterable<Candidate> {
   }
   // With nothing to be similar to (a first visit), the shop's trending items are the sensible start.
   if (!seeds.length) return trending(ctx);
-  return rankedCandidates(scores, (idx) => `Similar to ${titleOf(ctx.model, from.get(idx)!)}`, MAX_CANDIDATES);
+  return rankedCandidates(scores, (idx) => similarReason(ctx, from.get(idx)!), MAX_CANDIDATES);
 }
+
+const similarReason = (ctx: RecsContext, seed: number) => `Similar to ${titleOf(ctx.model, seed)}`;

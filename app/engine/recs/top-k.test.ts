@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bestFirst, rankedCandidates, topIndexes } from "./top-k";
+import { bestFirst, rankedCandidates, TopK, topIndexes } from "./top-k";
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -28,6 +28,22 @@ describe("bestFirst", () => {
     const lazy: number[] = [];
     for (const k of bestFirst(ids, scores, n)) if (lazy.push(ids[k]) === 25) break;
     expect(lazy).toEqual([...topIndexes(n, (i) => scores[i], 25)]);
+  });
+});
+
+describe("TopK", () => {
+  it("keeps the k best offers, best first, exactly as a full sort truncated to k (ties: lower id first)", () => {
+    const r = rng(11);
+    for (let trial = 0; trial < 200; trial++) {
+      const n = Math.floor(r() * 300);
+      const k = Math.floor(r() * 40);
+      const offers = Array.from({ length: n }, () => [Math.floor(r() * 8), Math.floor(r() * 500)] as const);
+      const top = new TopK(k);
+      for (const [score, id] of offers) top.offer(id, score);
+      const { ids, scores } = top.result();
+      const want = [...offers].sort((a, b) => b[0] - a[0] || a[1] - b[1]).slice(0, k);
+      expect(Array.from(ids, (id, j) => [scores[j], id])).toEqual(want);
+    }
   });
 });
 

@@ -1,48 +1,98 @@
 import type { Candidate } from "./context";
 
+/** Scored ids, best first, as parallel typed arrays (cheap to iterate and to keep cached). */
+export interface Ranked {
+  ids: Int32Array;
+  scores: Float64Array;
+}
+
 /**
- * The k highest-scoring indexes in [0, n), best first, skipping scores <= 0. A bounded min-heap:
- * O(n log k), so ranking 20k items for a storefront request stays well under a millisecond.
+ * Keeps the k best (id, score) offers in a bounded min-heap: a best-seller has thousands of
+ * partners and a popular attribute thousands of products, and only the top k are ever shown, so
+ * ranking is O(n log k) with no per-offer garbage. Ties go to the lower id, so results are
+ * deterministic.
  */
-export function topIndexes(n: number, score: (i: number) => number, k: number): Int32Array {
-  if (k <= 0) return new Int32Array(0);
-  const heapIdx = new Int32Array(k);
-  const heapScore = new Float64Array(k);
-  let size = 0;
-  for (let i = 0; i < n; i++) {
-    const s = score(i);
-    if (!(s > 0)) continue;
-    if (size < k) {
-      let c = size++;
+export class TopK {
+  private readonly ids: Int32Array;
+  private readonly scores: Float64Array;
+  private size = 0;
+
+  constructor(private readonly k: number) {
+    this.ids = new Int32Array(Math.max(0, k));
+    this.scores = new Float64Array(Math.max(0, k));
+  }
+
+  offer(id: number, score: number): void {
+    const { ids, scores, k } = this;
+    if (this.size < k) {
+      let c = this.size++;
       while (c > 0) {
         const p = (c - 1) >> 1;
-        if (!worse(s, i, heapScore[p], heapIdx[p])) break;
-        heapIdx[c] = heapIdx[p];
-        heapScore[c] = heapScore[p];
+        if (!worse(score, id, scores[p], ids[p])) break;
+        ids[c] = ids[p];
+        scores[c] = scores[p];
         c = p;
       }
-      heapIdx[c] = i;
-      heapScore[c] = s;
-    } else if (worse(heapScore[0], heapIdx[0], s, i)) {
-      let c = 0;
-      for (;;) {
-        const l = 2 * c + 1;
-        if (l >= size) break;
-        const r = l + 1;
-        const m = r < size && worse(heapScore[r], heapIdx[r], heapScore[l], heapIdx[l]) ? r : l;
-        if (!worse(heapScore[m], heapIdx[m], s, i)) break;
-        heapIdx[c] = heapIdx[m];
-        heapScore[c] = heapScore[m];
-        c = m;
-      }
-      heapIdx[c] = i;
-      heapScore[c] = s;
+      ids[c] = id;
+      scores[c] = score;
+      return;
     }
+    if (k === 0 || !worse(scores[0], ids[0], score, id)) return;
+    this.siftDown(id, score, this.size);
   }
-  const order = Array.from({ length: size }, (_, j) => j).sort(
-    (a, b) => heapScore[b] - heapScore[a] || heapIdx[a] - heapIdx[b],
-  );
-  return Int32Array.from(order, (j) => heapIdx[j]);
+
+  /** The kept offers, best first. Empties the selector (heap-sorted in place, no comparator calls). */
+  result(): Ranked {
+    const n = this.size;
+    const { ids, scores } = this;
+    // Repeatedly move the heap's worst to the end of the shrinking heap: the array ends best-first.
+    for (let end = n - 1; end > 0; end--) {
+      const worstId = ids[0];
+      const worstScore = scores[0];
+      this.siftDown(ids[end], scores[end], end);
+      ids[end] = worstId;
+      scores[end] = worstScore;
+    }
+    this.size = 0;
+    return { ids: ids.slice(0, n), scores: scores.slice(0, n) };
+  }
+
+  /** Places (id, score) from the root down within heap[0, size). */
+  private siftDown(id: number, score: number, size: number): void {
+    const { ids, scores } = this;
+    let c = 0;
+    for (;;) {
+      const l = 2 * c + 1;
+      if (l >= size) break;
+      const r = l + 1;
+      const m = r < size && worse(scores[r], ids[r], scores[l], ids[l]) ? r : l;
+      if (!worse(scores[m], ids[m], score, id)) break;
+      ids[c] = ids[m];
+      scores[c] = scores[m];
+      c = m;
+    }
+    ids[c] = id;
+    scores[c] = score;
+  }
+}
+
+/**
+ * A best-first list as candidates, produced on demand: a row takes a handful of a neighbour list's
+ * hundred entries, and one candidate object per entry would be garbage on every request.
+ */
+export function* listCandidates(list: Ranked, reason: Candidate["reason"], max = list.ids.length): Generator<Candidate> {
+  const n = Math.min(max, list.ids.length);
+  for (let k = 0; k < n; k++) yield { idx: list.ids[k], score: list.scores[k], reason };
+}
+
+/** The k highest-scoring indexes in [0, n), best first, skipping scores <= 0. */
+export function topIndexes(n: number, score: (i: number) => number, k: number): Int32Array {
+  const top = new TopK(k);
+  for (let i = 0; i < n; i++) {
+    const s = score(i);
+    if (s > 0) top.offer(i, s);
+  }
+  return top.result().ids;
 }
 
 /** Lower score is worse; on ties the higher index is worse, so results are deterministic. */
