@@ -146,10 +146,11 @@ function fillProducts(
   explanation: string[],
 ): Recommendation[] {
   const out: Recommendation[] = [];
-  // Never recommend what is on screen or already in the cart.
+  // Never recommend what is on screen (this product, another row's products) or already in the cart.
   const seen = new Set<Id>();
   if (ctx.productId) seen.add(ctx.productId);
   for (const item of ctx.cart ?? []) seen.add(item.productId);
+  for (const id of ctx.exclude ?? []) seen.add(id);
 
   for (let i = 0; i < chain.length && out.length < limit; i++) {
     const strategy = chain[i];

@@ -84,6 +84,8 @@ export interface ShopperContext {
   /** Product page being viewed. */
   productId?: Id | null;
   cart?: { productId: Id; variantId?: Id | null; quantity: number; priceCents?: number }[];
+  /** Products another row on the same page already shows: never repeated in this one. */
+  exclude?: Id[];
   /** Storefront-side browsing signals (consented): product ids, most recent first. */
   recentlyViewed?: Id[];
   country?: string | null;

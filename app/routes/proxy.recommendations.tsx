@@ -9,6 +9,23 @@ import { authenticateProxy, contextParams, json, numericId, param, parseQuery } 
 import { recommendations } from "~/services/storefront.server";
 
 const CART_LINE = /^(\d{1,20}):(\d{1,4})$/;
+const NUMERIC = /^\d{1,20}$/;
+
+/** Up to max numeric product ids, comma-separated. */
+const idList = (max: number, maxChars: number) =>
+  param(
+    z
+      .string()
+      .max(maxChars, `at most ${maxChars} characters`)
+      .transform((s, ctx) => {
+        const ids = s.split(",").filter(Boolean);
+        if (ids.length > max || ids.some((id) => !NUMERIC.test(id))) {
+          ctx.addIssue({ code: "custom", message: `must be up to ${max} numeric product ids, comma-separated` });
+          return z.NEVER;
+        }
+        return ids;
+      }),
+  );
 
 const schema = z.object({
   placement: z.enum(["home", "product", "cart", "thank_you"], { error: "must be home, product, cart or thank_you" }),
@@ -37,19 +54,9 @@ const schema = z.object({
   ),
   limit: param(z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(1, "at least 1").max(24, "at most 24")),
   max_price: param(z.coerce.number({ error: "must be a number of cents" }).int("must be whole cents").min(0, "cannot be negative").max(1e11)),
-  viewed: param(
-    z
-      .string()
-      .max(1000, "at most 1000 characters")
-      .transform((s, ctx) => {
-        const ids = s.split(",").filter(Boolean);
-        if (ids.length > 20 || ids.some((id) => !/^\d{1,20}$/.test(id))) {
-          ctx.addIssue({ code: "custom", message: "must be up to 20 numeric product ids, comma-separated" });
-          return z.NEVER;
-        }
-        return ids;
-      }),
-  ),
+  viewed: idList(20, 1000),
+  // Products another row on the page shows already (the cart block's under-$X row sends the complements row's).
+  exclude: idList(24, 24 * 21),
   ...contextParams,
 });
 
@@ -63,6 +70,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     limit: q.limit ?? 8,
     maxPriceCents: q.max_price ?? null,
     viewed: q.viewed ?? [],
+    exclude: q.exclude ?? [],
     vid: q.vid ?? null,
     utmSource: q.utm_source ?? null,
     ref: q.ref ?? null,

@@ -39,6 +39,8 @@ export interface RecommendationsInput extends RequestContext {
   cart?: { variantId: Id; quantity: number }[];
   limit: number;
   maxPriceCents?: number | null;
+  /** Product ids another row on the page already shows (the cart's under-$X row sends the complements'). */
+  exclude?: Id[];
 }
 
 export interface ProductCard {
@@ -205,6 +207,7 @@ export async function recommendationsWith(tx: Tx, engine: ShopEngine, who: Shopp
     else cart.push({ productId: pid, variantId: line.variantId, quantity: line.quantity });
   }
   if (cart.length) ctx.cart = cart;
+  if (input.exclude?.length) ctx.exclude = input.exclude;
   const decision = decide(
     { store: engine.model, recommender: withMaxPrice(engine.model, input.maxPriceCents), config: engine.config },
     ctx,

@@ -136,6 +136,11 @@ test.describe("product and cart blocks", () => {
   test("cart: complements, under-$X row and free-shipping progress; adding one updates the bar", async ({ page }) => {
     // A cart under the $50 threshold: the cheapest available product in the featured list, once.
     await asPersona(page, "new");
+    const underRequests: URL[] = [];
+    page.on("request", (r) => {
+      const u = new URL(r.url());
+      if (u.pathname.endsWith("/recommendations") && u.searchParams.has("max_price")) underRequests.push(u);
+    });
     const personas = await (await page.request.get(`${previewUrl()}/preview/personas.json`)).json();
     const variant = personas.find((p: { id: string }) => p.id === "full_cart").cart[0].variantId;
     await page.request.post(`${previewUrl()}/cart/add.js`, { data: { items: [{ id: variant, quantity: 1 }] } });
@@ -157,7 +162,14 @@ test.describe("product and cart blocks", () => {
     await expect(cards(complements).first()).toBeVisible();
     // Nothing already in the cart is recommended again.
     const inCart = new Set(before.items.map((i: { handle: string }) => `/products/${i.handle}`));
-    for (const href of await complements.locator(".attune-card__link").evaluateAll((as) => as.map((a) => a.getAttribute("href")))) expect(inCart.has(href!)).toBe(false);
+    const complementHrefs = await complements.locator(".attune-card__link").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    for (const href of complementHrefs) expect(inCart.has(href!)).toBe(false);
+    // The under-$X row asked after the complements row rendered, excluding its products, and repeats none.
+    const shown = await complements.evaluate((box) => (box as HTMLElement & { _shown?: string[] })._shown ?? []);
+    expect(shown.length).toBeGreaterThan(0);
+    expect(underRequests.length).toBe(1);
+    expect(underRequests[0].searchParams.get("exclude")).toBe(shown.join(","));
+    for (const href of await rows.nth(1).locator(".attune-card__link").evaluateAll((as) => as.map((a) => a.getAttribute("href")))) expect(complementHrefs).not.toContain(href);
 
     await cards(complements).first().getByRole("button").click();
     await expect(complements.locator("[data-attune-status]")).toHaveText("Added to cart");

@@ -161,6 +161,15 @@ describe("GET recommendations", () => {
     expect(cheap.products).toEqual([]);
   });
 
+  it("never repeats a product another row on the page shows (exclude), and still fills the row", async () => {
+    const full = await recs(A, { placement: "cart", cart: "11:1", limit: "3" });
+    expect(full.products.length).toBe(3);
+    const shown = ids(full).slice(0, 2);
+    const next = await recs(A, { placement: "cart", cart: "11:1", limit: "3", exclude: shown.join(",") });
+    for (const id of shown) expect(ids(next)).not.toContain(id);
+    expect(next.products.length).toBe(3);
+  });
+
   it("keeps shops apart: another shop's product, variant or customer id yields nothing from it", async () => {
     const byProduct = await recs(A, { placement: "product", product_id: "900", limit: "24" });
     const byCart = await recs(A, { placement: "cart", cart: "9001:1", limit: "24" });
@@ -188,6 +197,8 @@ describe("GET recommendations", () => {
       [{ placement: "home", device: "fridge" }, "device"],
       [{ placement: "home", vid: "<script>" }, "vid"],
       [{ placement: "home", viewed: "1,2,<b>" }, "viewed"],
+      [{ placement: "cart", exclude: "1,x" }, "exclude"],
+      [{ placement: "cart", exclude: Array.from({ length: 25 }, (_, i) => String(i + 1)).join(",") }, "exclude"],
     ] as [Record<string, string>, string][]) {
       const res = await get("recommendations", A, params);
       expect(res.status, JSON.stringify(params)).toBe(400);

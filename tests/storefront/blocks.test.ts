@@ -160,6 +160,13 @@ describe("cart block", () => {
     expect(boxes[0].dataset.maxPrice).toBeUndefined();
     expect(boxes[1].dataset.maxPrice).toBe("1500");
     expect(boxes[1].querySelector("h2")!.textContent).toBe("Add this for under $15");
+    // The under-$X row waits for the complements row and excludes its products (attune.js load()).
+    expect(boxes[0].id).toMatch(/^attune-recs-./);
+    expect(boxes[1].dataset.excludeFrom).toBe(boxes[0].id);
+    const alone = dom(await env.renderBlock("cart", { cart, settings: { max_price: 15, show_complements: false } }));
+    const only = [...alone.querySelectorAll("[data-attune-recs]")] as HTMLElement[];
+    expect(only).toHaveLength(1);
+    expect(only[0].dataset.excludeFrom).toBeUndefined();
   });
 
   test("free-shipping progress toward the merchant's threshold", async () => {

@@ -1,4 +1,4 @@
-/* Attune blocks: recs, add to cart, shipping bar, quiz. Proxy data goes in via textContent only. <10 KB raw. */
+/* Attune blocks: recs, add to cart, shipping bar, quiz. Proxy data only via textContent. <10 KB raw. */
 (() => {
 const w = window, d = document, A = (w.Attune = w.Attune || {});
 if (A.blocks) return;
@@ -33,19 +33,15 @@ const ctx = (q) => {
   let r = '';
   try { r = d.referrer && new URL(d.referrer).hostname; } catch (e) {}
   if (r && r !== location.hostname) ss('attune_ref', r);
-  const set = (k, v) => v && q.set(k, v);
-  set('utm_source', ss('attune_utm'));
-  set('ref', ss('attune_ref'));
-  set('device', device());
-  set('country', w.Shopify && w.Shopify.country);
-  set('vid', vid());
+  const o = { utm_source: ss('attune_utm'), ref: ss('attune_ref'), device: device(), country: w.Shopify && w.Shopify.country, vid: vid() };
+  for (const k in o) if (o[k]) q.set(k, o[k]);
   return q;
 };
 
 const json = (r) => { if (!r.ok) throw new Error(r.status); return r.status == 204 ? null : r.json(); };
-const get = (u) => fetch(u, { credentials: 'same-origin', headers: { Accept: 'application/json' } }).then(json);
+const get = (u) => fetch(u, { headers: { Accept: 'application/json' } }).then(json);
 const post = (u, b) =>
-  fetch(u, { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(b) }).then(json);
+  fetch(u, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(b) }).then(json);
 const el = (t, c, x) => { const e = d.createElement(t); if (c) e.className = c; if (x != null) e.textContent = x; return e; };
 const lang = () => d.documentElement.lang || undefined;
 const money = (c, cur) => {
@@ -101,9 +97,9 @@ const card = (p, box) => {
 
 const render = (box, data) => {
   data = data || {};
-  const all = data.products || [], block = box.closest('[data-attune-block]') || box;
+  const t = box.dataset, all = data.products || [], block = box.closest('[data-attune-block]') || box;
   let rest = all.slice();
-  box.dataset.rule = (data.rule && data.rule.id) || '';
+  t.rule = (data.rule && data.rule.id) || '';
   box._lists = {};
   for (const ul of $$('[data-attune-list]', box)) {
     const s = ul.dataset.strategy, n = (ul.dataset.n = ul.dataset.n || ul.children.length || 8), mine = rest.filter((p) => !s || p.strategy === s).slice(0, n);
@@ -116,7 +112,7 @@ const render = (box, data) => {
     b.hidden = !(box._lists[b.dataset.attuneAddAll] || []).length;
     b.disabled = b.hidden;
     b.onclick = () => {
-      const f = d.querySelector('form[action*="/cart/add"] [name="id"]'), cur = (f && f.value) || box.dataset.variantId;
+      const f = d.querySelector('form[action*="/cart/add"] [name="id"]'), cur = (f && f.value) || t.variantId;
       add([cur, ...box._lists[b.dataset.attuneAddAll].map((p) => p.variantId)].filter(Boolean).map((id) => ({ id })), box, b);
     };
   }
@@ -126,9 +122,7 @@ const render = (box, data) => {
     bn.querySelector('[data-attune-banner-message]').textContent = c.message || '';
     const bm = bn.querySelector('[data-attune-banner-media]'), s = img(c.bannerImageUrl);
     if (bm && s) {
-      const i = el('img');
-      Object.assign(i, { src: s, alt: c.heading || '', width: 1200, height: 400 });
-      bm.replaceChildren(i);
+      bm.replaceChildren(Object.assign(el('img'), { src: s, alt: c.heading || '', width: 1200, height: 400 }));
       bm.hidden = false;
     }
     bn.hidden = false;
@@ -139,25 +133,28 @@ const render = (box, data) => {
     of.hidden = false;
   }
   const bo = block.querySelector('[data-attune-bought]'), lp = data.lastPurchase;
-  if (bo && lp && String(lp.productId) === box.dataset.productId) {
+  if (bo && lp && String(lp.productId) === t.productId) {
     const dt = new Date(lp.orderedAt);
     if (!isNaN(dt)) {
       bo.textContent = bo.dataset.template.replace('[date]', dt.toLocaleDateString(lang(), { dateStyle: 'long' }));
       bo.hidden = false;
     }
   }
+  box._shown = Object.values(box._lists).flat().map((p) => p.id);
   box.removeAttribute('aria-busy');
   box.hidden = !all.length;
-  if (all.length) say(box, box.dataset.tLoaded);
+  if (all.length) say(box, t.tLoaded);
 };
 
+// data-exclude-from: wait for that row, skip its products.
 const load = (box) => {
-  const t = box.dataset, q = new URLSearchParams({ placement: t.placement || 'home' });
-  const o = { product_id: t.productId, limit: t.limit, max_price: t.maxPrice, cart: t.cart };
-  for (const k in o) if (o[k]) q.set(k, o[k]);
-  const v = ok('preferences') && ls('attune_viewed');
-  if (v) q.set('viewed', v);
-  return get(P + '/recommendations?' + ctx(q)).then((r) => render(box, r), () => render(box, null));
+  const t = box.dataset, src = t.excludeFrom && d.getElementById(t.excludeFrom);
+  return (box._loaded = Promise.resolve(src && src._loaded).then(() => {
+    const q = new URLSearchParams({ placement: t.placement || 'home' });
+    const o = { product_id: t.productId, limit: t.limit, max_price: t.maxPrice, cart: t.cart, exclude: src && src._shown, viewed: ok('preferences') && ls('attune_viewed') };
+    for (const k in o) if (o[k] && o[k].length) q.set(k, o[k]);
+    return get(P + '/recommendations?' + ctx(q)).then((r) => render(box, r), () => render(box, null));
+  }));
 };
 
 const ship = (total) => {
