@@ -243,7 +243,8 @@ test.describe("offer dialog", () => {
   });
 });
 
-test.describe("page quality", () => {
+/** The blocks reserve their space: loading them must not move the page (CLS ≤ 0.1), at this width. */
+function layoutShiftTests() {
   for (const [name, persona, to] of [
     ["home (Pinterest banner)", "pinterest", "/"],
     ["home (returning customer)", "returning", "/"],
@@ -251,6 +252,14 @@ test.describe("page quality", () => {
   ] as const) {
     test(`no layout shift from the blocks: ${name}`, async ({ page }) => {
       await asPersona(page, persona, to);
+      // Rows load as they near the viewport: bring each into view in turn, as a shopper scrolling
+      // down would, so every row loads (and fills its reserved space) while it is on screen.
+      const rows = page.locator("[data-attune-recs]");
+      for (let i = 0; i < (await rows.count()); i++) {
+        if ((await rows.nth(i).getAttribute("aria-busy")) === null) continue;
+        await rows.nth(i).scrollIntoViewIfNeeded();
+        await expect(rows.nth(i)).not.toHaveAttribute("aria-busy");
+      }
       await recsSettled(page);
       await page.waitForLoadState("networkidle");
       const m = await cls(page);
@@ -269,6 +278,16 @@ test.describe("page quality", () => {
     test.info().annotations.push({ type: "CLS", description: m.cls.toFixed(4) });
     expect(m.cls, `layout shifts: ${JSON.stringify(m.shifts)}`).toBeLessThanOrEqual(0.1);
   });
+}
+
+test.describe("page quality, phone width", () => {
+  // A phone in portrait: the blocks switch to their one-column layout and send device=mobile.
+  test.use({ viewport: { width: 390, height: 844 } });
+  layoutShiftTests();
+});
+
+test.describe("page quality", () => {
+  layoutShiftTests();
 
   test("proxy: identity comes from the persona, never from the browser", async ({ page }) => {
     await asPersona(page, "new");
