@@ -50,11 +50,43 @@ if (process.env.ATTUNE_WORKER === "thread") {
   }
 }
 
+// Storefront decisions run on their own thread unless configured otherwise (see
+// app/services/engine-thread.server.ts): the shop engines live there, and this thread forwards calls.
+process.env.ATTUNE_ENGINE ??= "thread";
+let engineThread;
+if (process.env.ATTUNE_ENGINE === "thread") {
+  engineThread = new Worker(new URL("./engine-thread.mjs", import.meta.url), {
+    workerData: { buildPath },
+    env: { ...process.env, ATTUNE_WORKER: "off", ATTUNE_ENGINE: "inline" },
+  });
+  engineThread.on("error", (error) => {
+    console.error("attune: engine thread failed", error);
+    process.exit(1);
+  });
+  const pending = new Map();
+  let nextCall = 0;
+  engineThread.on("message", (message) => {
+    const call = pending.get(message.id);
+    if (!call) return;
+    pending.delete(message.id);
+    if (message.error !== undefined) call.reject(new Error(`engine thread: ${message.error}`));
+    else call.resolve(message.result);
+  });
+  globalThis.__attuneEngineThread = (fn, args) =>
+    new Promise((resolve, reject) => {
+      const id = nextCall++;
+      pending.set(id, { resolve, reject });
+      engineThread.postMessage({ id, fn, args });
+    });
+}
+
 const build = await import(buildPath);
 const mode = process.env.NODE_ENV === "development" ? "development" : "production";
 const handle = createRequestHandler(build, mode);
 workerThread?.on("message", (message) => {
-  if (message.applied) build.entry.module.emitApplied(new Set(message.applied));
+  if (!message.applied) return;
+  build.entry.module.emitApplied(new Set(message.applied));
+  engineThread?.postMessage({ applied: message.applied });
 });
 
 // The hot resource routes (webhooks, app proxy) are dispatched straight to their route module's
@@ -176,6 +208,8 @@ for (const signal of ["SIGTERM", "SIGINT"]) {
   process.once(signal, () => {
     server.close();
     server.closeIdleConnections();
+    // In-flight decisions are answered before the server closes; nothing on that thread needs saving.
+    server.once("close", () => void engineThread?.terminate());
     if (!workerThread) return;
     workerThread.once("message", () => workerThread.terminate());
     workerThread.postMessage("stop");

@@ -10,6 +10,7 @@ import { ensureRuntime } from "./services/runtime.server";
 export { emitApplied, runIngestWorker } from "./services/runtime.server";
 export { createGroupWriter } from "./services/delivery-writer.server";
 export { db } from "./db.server";
+export { startEngineThread } from "./services/engine-thread.server";
 
 // Start background work with the server, so deliveries acknowledged before a crash are applied on restart.
 ensureRuntime();

@@ -5,8 +5,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { db } from "~/db.server";
-import { authenticateProxy, contextParams, json, numericId, param, parseQuery } from "~/services/proxy.server";
-import { recommendations } from "~/services/storefront.server";
+import { authenticateProxy, contextParams, json, jsonText, numericId, param, parseQuery } from "~/services/proxy.server";
+import { recommendationsJson } from "~/services/storefront.server";
 
 const CART_LINE = /^(\d{1,20}):(\d{1,4})$/;
 const NUMERIC = /^\d{1,20}$/;
@@ -63,7 +63,7 @@ const schema = z.object({
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const who = await authenticateProxy(request);
   const q = parseQuery(request, schema);
-  const res = await recommendations(db(), who, {
+  const body = await recommendationsJson(db(), who, {
     placement: q.placement,
     productId: q.product_id ?? null,
     cart: q.cart ?? [],
@@ -77,6 +77,6 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     device: q.device ?? null,
     country: q.country ?? null,
   });
-  if (!res) return json({ error: "shop_not_installed" }, 404);
-  return json(res);
+  if (body === null) return json({ error: "shop_not_installed" }, 404);
+  return jsonText(body);
 };

@@ -21,7 +21,12 @@ export const PRIVATE_HEADERS = {
 } as const;
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { ...PRIVATE_HEADERS, ...headers } });
+  return jsonText(JSON.stringify(body), status, headers);
+}
+
+/** A response whose JSON is already serialized. */
+export function jsonText(text: string, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(text, { status, headers: { ...PRIVATE_HEADERS, ...headers } });
 }
 
 export function noContent(): Response {

@@ -24,6 +24,9 @@ declare global {
   /** Set by server.mjs in thread mode: wakes the worker thread. */
   // eslint-disable-next-line no-var
   var __attuneNotifyWorker: (() => void) | undefined;
+  /** Set by server.mjs when storefront decisions run on the engine thread (engine-thread.mjs). */
+  // eslint-disable-next-line no-var
+  var __attuneEngineThread: ((fn: string, args: unknown[]) => Promise<unknown>) | undefined;
 }
 
 const HOUR = 3_600_000;
@@ -46,8 +49,9 @@ export function ensureRuntime() {
   if (global.__attuneRuntimeStarted) return;
   global.__attuneRuntimeStarted = true;
   if (env().ATTUNE_WORKER === "off") return;
-  // Serving process: build installed shops' engines now, not on a shopper's first request.
-  setTimeout(() => void warmInstalledShops(), 0);
+  // Serving process: build installed shops' engines now, not on a shopper's first request (where
+  // the engines live: on the engine thread, which warms its own, or here).
+  if (!global.__attuneEngineThread) setTimeout(() => void warmInstalledShops(), 0);
   if (env().ATTUNE_WORKER !== "inline") return;
   global.__attuneWorker = runIngestWorker();
   // On shutdown, let the worker finish its current transaction (an interrupted one would only be redone).
@@ -56,7 +60,7 @@ export function ensureRuntime() {
   }
 }
 
-async function warmInstalledShops() {
+export async function warmInstalledShops() {
   try {
     const shops = await db().shop.findMany({ where: { uninstalledAt: null }, select: { id: true } });
     const { warmEngines } = await import("./engine.server");

@@ -22,6 +22,8 @@ const schema = z.object({
   ATTUNE_ADMIN_ORIGIN: z.url().optional(),
   /** Where the ingest worker runs: see app/services/runtime.server.ts. server.mjs defaults to "thread". */
   ATTUNE_WORKER: z.enum(["inline", "thread", "off"]).default("inline"),
+  /** Where storefront decisions run: see app/services/engine-thread.server.ts. server.mjs defaults to "thread". */
+  ATTUNE_ENGINE: z.enum(["inline", "thread"]).default("inline"),
 });
 
 export type Env = z.infer<typeof schema>;

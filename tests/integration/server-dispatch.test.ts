@@ -2,6 +2,8 @@
  * server.mjs dispatches webhook and app proxy requests straight to their route modules. Through the
  * real built server: the answers are the routes' own (signature refused, validation errors, JSON and
  * headers), methods a route does not handle still get Remix's answer, and a webhook is acknowledged.
+ * Storefront decisions run on the engine thread (server.mjs's default): a signal written by the
+ * request thread and an order applied by the ingest thread both reach the next decision.
  */
 import crypto from "node:crypto";
 import os from "node:os";
@@ -12,6 +14,7 @@ import { migrate } from "../../scripts/db/migrate";
 import { orderCreateBody } from "../../scripts/simulator/orders";
 import { signedProxyQuery, webhookHeaders } from "../../scripts/simulator/sign";
 import { type AppServer, ensureBuilt, startApp, waitForDrain } from "../helpers/server";
+import { seedStore } from "../helpers/store";
 
 const SECRET = "dispatch-test-secret";
 const SHOP = "dispatch-test.myshopify.com";
@@ -23,7 +26,10 @@ beforeAll(async () => {
   const url = `file:${path.join(os.tmpdir(), `attune-dispatch-${crypto.randomUUID()}.sqlite`)}`;
   await migrate(url);
   db = createDb(url);
-  await db.shop.create({ data: { id: SHOP } });
+  await seedStore(db, SHOP, { products: ["1", "2", "3"].map((id) => ({ id, title: `Item ${id}` })) });
+  await db.rule.create({
+    data: { shopId: SHOP, id: "rv", name: "Recently viewed", priority: 10, definition: JSON.stringify({ placements: ["home"], segmentIds: [], strategy: "recently_viewed" }) },
+  });
   app = await startApp({ DATABASE_URL: url, SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: SECRET, SHOPIFY_APP_URL: "https://attune.example.com" });
 }, 120_000);
 
@@ -77,8 +83,20 @@ describe("direct dispatch in server.mjs", () => {
     expect(r.status).toBe(405);
   });
 
-  it("a signed webhook is acknowledged and applied", async () => {
+  it("a view posted to the request thread reaches the engine thread's next decision (its signals cache is evicted in order)", async () => {
+    const home = async () => (await (await fetch(proxy("recommendations", { placement: "home", limit: "3", vid: "dispatch-visitor-1" }))).json()) as { products: { id: string; strategy: string }[] };
+    // The first decision caches "no signals" for this visitor on the engine thread.
+    expect((await home()).products.filter((p) => p.strategy === "recently_viewed")).toEqual([]);
+    const view = await fetch(proxy("events"), { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ type: "product_view", productId: "3", vid: "dispatch-visitor-1" }) });
+    expect(view.status).toBe(204);
+    expect((await home()).products[0]).toMatchObject({ id: "3", strategy: "recently_viewed" });
+  });
+
+  it("a signed webhook is acknowledged and applied, and its order reaches the engine thread's decisions", async () => {
     const body = orderCreateBody(1);
+    const customer = /"customer":\{"id":(\d+)/.exec(body)![1];
+    const firstOrder = async () => ((await (await fetch(proxy("recommendations", { placement: "home", limit: "1" }, customer))).json()) as { customer: { firstOrder: boolean } }).customer.firstOrder;
+    expect(await firstOrder()).toBe(true);
     const r = await fetch(`${app.url}/webhooks/orders/create`, {
       method: "POST",
       headers: webhookHeaders({ topic: "orders/create", shop: SHOP, body, secret: SECRET, webhookId: "dispatch-1" }),
@@ -87,5 +105,9 @@ describe("direct dispatch in server.mjs", () => {
     expect(r.status).toBe(200);
     await waitForDrain(app.url);
     expect(await db.order.count({ where: { shopId: SHOP } })).toBe(1);
+    // The ingest thread relays "applied" to the engine thread, which follows the change feed.
+    const deadline = Date.now() + 5_000;
+    while ((await firstOrder()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await firstOrder()).toBe(false);
   });
 });
