@@ -60,13 +60,16 @@ export function ensureRuntime() {
   }
 }
 
-export async function warmInstalledShops() {
+/** Builds the installed shops' engines; returns those shops. */
+export async function warmInstalledShops(): Promise<string[]> {
   try {
-    const shops = await db().shop.findMany({ where: { uninstalledAt: null }, select: { id: true } });
+    const shops = (await db().shop.findMany({ where: { uninstalledAt: null }, select: { id: true } })).map((s) => s.id);
     const { warmEngines } = await import("./engine.server");
-    await warmEngines(shops.map((s) => s.id));
+    await warmEngines(shops);
+    return shops;
   } catch (e) {
     log.error("engine warm-up failed", { error: (e as Error).message });
+    return [];
   }
 }
 

@@ -39,6 +39,12 @@ export function boughtTogetherOf(model: StoreModel, i: number): Neighbours {
  * guest order), so it captures "people who bought i later also bought j", not only same-basket pairs.
  */
 export function alsoBoughtOf(model: StoreModel, i: number, keep = ASSOCIATION.keep): Neighbours {
+  // A shorter list is the longer one's prefix (same order, same tie-break): one computation serves
+  // picked_for_you's neighbours and the also-bought row.
+  if (keep < ASSOCIATION.keep) {
+    const full = alsoBoughtOf(model, i);
+    return full.ids.length <= keep ? full : { ids: full.ids.subarray(0, keep), scores: full.scores.subarray(0, keep) };
+  }
   return model.cachedForItem(`ab:${i}:${keep}`, i, () => {
     const st = model.stats;
     const co = st.coBuyer[i];
