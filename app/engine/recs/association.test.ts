@@ -2,11 +2,7 @@ import { describe, expect, it } from "vitest";
 import { StoreModel } from "../model/store-model";
 import { DAY, T0, customer, order, product } from "../model/test-store";
 import { alsoBoughtOf } from "./association";
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-}
+import { rng } from "./test-rng";
 
 describe("alsoBoughtOf", () => {
   it("a shorter list (picked_for_you's neighbours) is exactly the top of a brute-force cosine ranking", () => {

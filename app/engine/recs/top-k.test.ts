@@ -1,10 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bestFirst, rankedCandidates, TopK, topIndexes } from "./top-k";
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
-}
+import { rng } from "./test-rng";
 
 describe("bestFirst", () => {
   it("yields every position once, in the order a full sort by score (then id) gives, ties included", () => {
