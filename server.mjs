@@ -17,6 +17,28 @@ const root = path.dirname(new URL(import.meta.url).pathname);
 const buildPath = path.resolve(root, process.env.REMIX_BUILD ?? "build/index.js");
 const publicDir = path.join(root, "public");
 // Background ingest runs on a worker thread unless configured otherwise (see app/services/runtime.server.ts).
+/**
+ * Request/reply over a worker thread's port: each request carries a fresh id, and the reply carries
+ * it back under `idKey` with the value under `valueKey`, or `error`.
+ */
+function requester(worker, { idKey, valueKey, errorPrefix = "" }) {
+  const pending = new Map();
+  let nextId = 0;
+  worker.on("message", (message) => {
+    const call = message[idKey] === undefined ? undefined : pending.get(message[idKey]);
+    if (!call) return;
+    pending.delete(message[idKey]);
+    if (message.error !== undefined) call.reject(new Error(errorPrefix + message.error));
+    else call.resolve(message[valueKey]);
+  });
+  return (request) =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ ...request, id });
+    });
+}
+
 process.env.ATTUNE_WORKER ??= "thread";
 let workerThread;
 if (process.env.ATTUNE_WORKER === "thread") {
@@ -32,21 +54,8 @@ if (process.env.ATTUNE_WORKER === "thread") {
   // SQLite has one writer: the worker thread persists deliveries for us (group commit) and answers
   // once they are committed, so a 200 still means "durably stored".
   if ((process.env.DATABASE_URL ?? "file:").startsWith("file:")) {
-    const waiting = new Map();
-    let nextId = 0;
-    workerThread.on("message", (message) => {
-      if (message.ack === undefined) return;
-      const pending = waiting.get(message.ack);
-      waiting.delete(message.ack);
-      if (message.error) pending?.reject(new Error(message.error));
-      else pending?.resolve(message.fresh);
-    });
-    globalThis.__attuneWriter = (delivery) =>
-      new Promise((resolve, reject) => {
-        const id = nextId++;
-        waiting.set(id, { resolve, reject });
-        workerThread.postMessage({ enqueue: delivery, id });
-      });
+    const write = requester(workerThread, { idKey: "ack", valueKey: "fresh" });
+    globalThis.__attuneWriter = (delivery) => write({ enqueue: delivery });
   }
 }
 
@@ -63,21 +72,8 @@ if (process.env.ATTUNE_ENGINE === "thread") {
     console.error("attune: engine thread failed", error);
     process.exit(1);
   });
-  const pending = new Map();
-  let nextCall = 0;
-  engineThread.on("message", (message) => {
-    const call = pending.get(message.id);
-    if (!call) return;
-    pending.delete(message.id);
-    if (message.error !== undefined) call.reject(new Error(`engine thread: ${message.error}`));
-    else call.resolve(message.result);
-  });
-  globalThis.__attuneEngineThread = (fn, args) =>
-    new Promise((resolve, reject) => {
-      const id = nextCall++;
-      pending.set(id, { resolve, reject });
-      engineThread.postMessage({ id, fn, args });
-    });
+  const call = requester(engineThread, { idKey: "id", valueKey: "result", errorPrefix: "engine thread: " });
+  globalThis.__attuneEngineThread = (fn, args) => call({ fn, args });
 }
 
 const build = await import(buildPath);

@@ -87,6 +87,11 @@ async function paced({ url, paths, seconds, rate }) {
     setTimeout(tick, 50);
   });
   agent.destroy();
+  return summary(lat, seconds, non2xx, errors);
+}
+
+/** The result shape every job prints, from measured latencies (ms) over a run of `seconds`. */
+function summary(lat, seconds, non2xx, errors) {
   lat.sort((a, b) => a - b);
   const q = (p) => Math.round(lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] * 100) / 100;
   return { requests: lat.length, rps: Math.round(lat.length / seconds), p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1 - 1e-9), non2xx, errors };
@@ -138,9 +143,7 @@ async function lean({ url, paths, seconds, connections }) {
     });
   await Promise.all(Array.from({ length: connections }, connection));
   const elapsed = (performance.now() - start) / 1000;
-  lat.sort((a, b) => a - b);
-  const q = (p) => Math.round(lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] * 100) / 100;
-  return { requests: lat.length, rps: Math.round(lat.length / elapsed), p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1 - 1e-9), non2xx, errors };
+  return summary(lat, elapsed, non2xx, errors);
 }
 
 let input = "";

@@ -20,7 +20,7 @@ export function signalsEntity(who: SignalIdentity): string {
   return `${who.column === "customerId" ? "c" : "v"}:${who.value}`;
 }
 
-
+/** Appends one `signals` feed event per identity; returns their entity ids. */
 async function announce(tx: Tx, shop: string, ids: SignalIdentity[]): Promise<string[]> {
   const entities = ids.map(signalsEntity);
   await appendChanges(tx, shop, entities.map((entityId) => ({ kind: "signals" as const, entityId })));

@@ -12,7 +12,6 @@ import type { VisitorOffer } from "../engine/rules/visitor-offers";
 import type { ShopperSignals } from "../models/store-data.server";
 import type { Tx } from "../models/types";
 import { getEngine, loadedEngine, type ShopEngine } from "./engine.server";
-import "./runtime.server"; // declares global.__attuneEngineThread
 
 export interface ShopperIdentity {
   /** From the verified signature / session token only. */

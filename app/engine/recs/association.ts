@@ -1,12 +1,10 @@
 import type { StoreModel } from "../model/store-model";
 import { ASSOCIATION } from "./params";
 import { titleOf, type Candidate, type RecsContext } from "./context";
-import { listCandidates, rankedCandidates, TopK, type Ranked } from "./top-k";
+import { listCandidates, NO_RANKED, rankedCandidates, TopK, type Ranked } from "./top-k";
 
 /** An item's neighbours, best first. */
 export type Neighbours = Ranked;
-
-const NONE: Neighbours = { ids: new Int32Array(0), scores: new Float64Array(0) };
 
 /**
  * Co-purchase partners of item i scored as shrunk confidence times how much the pairing beats
@@ -20,7 +18,7 @@ export function boughtTogetherOf(model: StoreModel, i: number): Neighbours {
     const st = model.stats;
     const co = st.coBasket[i];
     const ni = st.basketsWith[i];
-    if (!co || ni <= 0) return NONE;
+    if (!co || ni <= 0) return NO_RANKED;
     const N = Math.max(1, st.totalBaskets);
     const sel = new TopK(ASSOCIATION.keep);
     const { minSupport, confidencePrior, liftExponent } = ASSOCIATION;
@@ -49,7 +47,7 @@ export function alsoBoughtOf(model: StoreModel, i: number, keep = ASSOCIATION.ke
     const st = model.stats;
     const co = st.coBuyer[i];
     const bi = st.buyers[i];
-    if (!co || bi <= 0) return NONE;
+    if (!co || bi <= 0) return NO_RANKED;
     const sel = new TopK(keep);
     co.forEach((j, c) => {
       if (c > 0) sel.offer(j, c / Math.sqrt(bi * Math.max(1, st.buyers[j])));

@@ -3,7 +3,7 @@ import type { StoreModel } from "../model/store-model";
 import { seedItems } from "./association";
 import { titleOf, type Candidate, type RecsContext } from "./context";
 import { trending } from "./popularity";
-import { listCandidates, rankedCandidates, TopK, type Ranked } from "./top-k";
+import { listCandidates, NO_RANKED, rankedCandidates, TopK, type Ranked } from "./top-k";
 
 /** Weight of sharing each kind of catalog attribute, before the rarity (idf) factor. */
 const WEIGHTS = { t: 3, c: 2, v: 1.5, g: 1 } as const;
@@ -66,7 +66,6 @@ function attributeIndex(model: StoreModel): AttributeIndex {
 
 /** Per-product score accumulator reused by every similarTo computation (engine code is synchronous). */
 let scratch = new Float64Array(0);
-const NO_NEIGHBOURS: Ranked = { ids: new Int32Array(0), scores: new Float64Array(0) };
 
 /**
  * Catalog similarity for cold start: shared type, collections, vendor and tags, each weighted by how
@@ -77,7 +76,7 @@ const NO_NEIGHBOURS: Ranked = { ids: new Int32Array(0), scores: new Float64Array
 export function similarTo(model: StoreModel, seed: number): Ranked {
   return model.cached(`sim:${seed}`, false, () => {
     const p = model.productAt(seed);
-    if (!p) return NO_NEIGHBOURS;
+    if (!p) return NO_RANKED;
     const { postings, products } = attributeIndex(model);
     if (scratch.length < model.productCapacity) scratch = new Float64Array(model.productCapacity);
     const scores = scratch;

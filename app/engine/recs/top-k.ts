@@ -6,6 +6,8 @@ export interface Ranked {
   scores: Float64Array;
 }
 
+export const NO_RANKED: Ranked = { ids: new Int32Array(0), scores: new Float64Array(0) };
+
 /**
  * Keeps the k best (id, score) offers in a bounded min-heap: a best-seller has thousands of
  * partners and a popular attribute thousands of products, and only the top k are ever shown, so
