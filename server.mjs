@@ -160,12 +160,26 @@ function toRequest(req, body) {
   return new Request(`${proto}://${req.headers.host ?? "localhost"}${req.url}`, { method: req.method, headers, body });
 }
 
-async function send(res, response) {
+function writeHead(res, response) {
   res.statusCode = response.status;
   res.statusMessage = response.statusText;
   for (const [key, value] of response.headers) if (key !== "set-cookie") res.setHeader(key, value);
   const cookies = response.headers.getSetCookie();
   if (cookies.length) res.setHeader("Set-Cookie", cookies);
+}
+
+/**
+ * Webhook and proxy answers are small and complete: read whole, then written in one go with a
+ * Content-Length, instead of piped through a web-stream adapter and sent chunked.
+ */
+async function sendWhole(res, response) {
+  const body = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
+  writeHead(res, response);
+  res.end(body);
+}
+
+async function send(res, response) {
+  writeHead(res, response);
   if (!response.body) return res.end();
   // Streamed documents (React's renderToPipeableStream) flush as they render.
   await new Promise((resolve, reject) => {
@@ -186,7 +200,8 @@ const server = http.createServer(async (req, res) => {
     }
     const request = toRequest(req, body);
     const direct = directHandler(req.method, pathname);
-    await send(res, direct ? await dispatchDirect(direct, request) : await handle(request));
+    if (direct) await sendWhole(res, await dispatchDirect(direct, request));
+    else await send(res, await handle(request));
   } catch (error) {
     console.error(error);
     if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain" });

@@ -37,10 +37,18 @@ export function badRequest(issues: { param: string; message: string }[]): Respon
   return json({ error: "invalid_request", issues }, 400);
 }
 
+/** The request's query, parsed once for the identity and the route's own parameters. */
+const parsedQueries = new WeakMap<Request, URLSearchParams>();
+function queryOf(request: Request): URLSearchParams {
+  let params = parsedQueries.get(request);
+  if (!params) parsedQueries.set(request, (params = new URL(request.url).searchParams));
+  return params;
+}
+
 /** Verifies the app proxy signature (throws the library's 400 Response) and returns who is asking. */
 export async function authenticateProxy(request: Request): Promise<ShopperIdentity> {
   const { session } = await authenticate.public.appProxy(request);
-  const params = new URL(request.url).searchParams;
+  const params = queryOf(request);
   // Verified: the signature covers every query parameter, `shop` included.
   const shop = session?.shop ?? params.get("shop") ?? "";
   if (!SHOP.test(shop)) throw badRequest([{ param: "shop", message: "not a myshopify.com domain" }]);
@@ -75,7 +83,7 @@ export const contextParams = {
  * A blank parameter (`?vid=`) counts as absent.
  */
 export function parseQuery<T extends z.ZodType>(request: Request, schema: T): z.infer<T> {
-  const params = new URL(request.url).searchParams;
+  const params = queryOf(request);
   const raw: Record<string, string> = {};
   for (const [k, v] of params) if (v !== "") raw[k] = v;
   const r = schema.safeParse(raw);

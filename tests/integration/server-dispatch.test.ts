@@ -2,8 +2,9 @@
  * server.mjs dispatches webhook and app proxy requests straight to their route modules. Through the
  * real built server: the answers are the routes' own (signature refused, validation errors, JSON and
  * headers), methods a route does not handle still get Remix's answer, and a webhook is acknowledged.
- * Storefront decisions run on the engine thread (server.mjs's default): a signal written by the
- * request thread and an order applied by the ingest thread both reach the next decision.
+ * Storefront decisions run on the engine thread (server.mjs's default): the routes that forward to it
+ * answer with the same statuses, headers and bodies, and a signal written by the request thread and
+ * an order applied by the ingest thread both reach the next decision.
  */
 import crypto from "node:crypto";
 import os from "node:os";
@@ -70,6 +71,31 @@ describe("direct dispatch in server.mjs", () => {
     const body = (await r.json()) as { placement: string; products: unknown[] };
     expect(body.placement).toBe("home");
     expect(Array.isArray(body.products)).toBe(true);
+  });
+
+  it("decision routes refuse a tampered signature, and a shop that is not installed gets the engine thread's 404", async () => {
+    const tampered = await fetch(proxy("recommendations", { placement: "home" }, "123").replace("logged_in_customer_id=123", "logged_in_customer_id=124"));
+    expect(tampered.status).toBe(400);
+    expect(await tampered.text()).not.toContain("products");
+    const other = `${app.url}/proxy/recommendations?${signedProxyQuery(SECRET, "not-installed.myshopify.com", { placement: "home" })}`;
+    const r = await fetch(other);
+    expect(r.status).toBe(404);
+    expect(await r.json()).toEqual({ error: "shop_not_installed" });
+  });
+
+  it("the visitor-type offer comes back from the engine thread with the route's headers", async () => {
+    const r = await fetch(proxy("offer", { vid: "dispatch-visitor-offer" }));
+    expect(r.status).toBe(200);
+    expect(r.headers.get("cache-control")).toBe("private, no-store");
+    expect(r.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await r.json()).toHaveProperty("offer");
+  });
+
+  it("HEAD to a decision route gets the loader's status and headers without a body", async () => {
+    const r = await fetch(proxy("recommendations", { placement: "home" }), { method: "HEAD" });
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await r.text()).toBe("");
   });
 
   it("HEAD gets the loader's status and headers without a body", async () => {
