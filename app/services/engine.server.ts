@@ -427,10 +427,9 @@ export class EngineRegistry {
     // Customers whose orders just lost their customer id are the likely subjects of a redaction.
     const unlinked = new Set<Id>(missingCustomers);
     if (orderIds.size) {
-      const records = model.exportState().orderRecords;
       const found = await loadOrdersByIds(db, shop, [...orderIds]);
       for (const id of orderIds) {
-        const before = records.get(id)?.fact.customerId ?? null;
+        const before = model.order(id)?.customerId ?? null;
         const o = found.get(id);
         if (o) model.upsertOrder(o);
         else model.removeOrder(id);

@@ -132,7 +132,7 @@ export class ItemStats {
    * Full build: every order and every buyer's complete item counts at once. Produces exactly the
    * state that applying them one by one would (the incremental tests compare the two).
    */
-  bulkLoad(records: readonly OrderRecord[], buyers: readonly Map<number, number>[], nItems: number): void {
+  bulkLoad(records: Iterable<OrderRecord>, buyers: readonly Map<number, number>[], nItems: number): void {
     this.ensure(nItems);
     this.version++;
     const baskets: Int32Array[] = [];

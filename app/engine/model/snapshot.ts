@@ -2,7 +2,7 @@ import type { CatalogProduct, CustomerFact, OrderFact, OrderLineFact } from "../
 import { IntCounter } from "./int-counter";
 import { Interner } from "./interner";
 import type { ItemStats } from "./item-stats";
-import { compareRecords, type OrderRecord } from "./order-record";
+import type { OrderRecord } from "./order-record";
 import { StoreModel, type ModelOptions } from "./store-model";
 
 /*
@@ -39,7 +39,7 @@ export function encodeSnapshot(model: StoreModel): Uint8Array {
   const stats = model.stats;
   const n = st.productIds.capacity;
   stats.ensure(n);
-  const orders = encodeOrders([...st.orderRecords.values()], (id) => st.productIds.find(id));
+  const orders = encodeOrders(model.liveOrders(), (id) => st.productIds.find(id));
   const ints: { name: string; data: Int32Array }[] = [
     { name: "basketsWith", data: Int32Array.from(stats.basketsWith) },
     { name: "buyers", data: Int32Array.from(stats.buyers) },
@@ -121,23 +121,16 @@ export function decodeSnapshot(bytes: Uint8Array, opts: ModelOptions): StoreMode
 
   const productIds = Interner.fromArray(header.productIds);
   const customerIds = Interner.fromArray(header.customerIds);
-  const customerOrders: (OrderRecord[] | undefined)[] = [];
-  const orderRecords = new Map<string, OrderRecord>();
+  const columns = new OrderColumns(header, sections, floats);
   model.importState({
     productIds,
     productFacts: header.products.map((p) => p ?? undefined),
     customerIds,
     customerFacts: header.customers.map((c) => c ?? undefined),
-    customerOrders,
-    orderRecords,
+    orders: (function* () {
+      for (let k = 0; k < header.orderIds.length; k++) yield columns.fact(k);
+    })(),
   });
-  const columns = new OrderColumns(header, sections, floats);
-  for (let k = 0; k < header.orderIds.length; k++) {
-    const rec = columns.record(k);
-    orderRecords.set(header.orderIds[k], rec);
-    if (rec.customer >= 0) (customerOrders[rec.customer] ??= []).push(rec);
-  }
-  for (const list of customerOrders) list?.sort(compareRecords);
   return model;
 }
 
@@ -235,12 +228,7 @@ function encodeOrders(records: OrderRecord[], productIndex: (id: string) => numb
   };
 }
 
-/**
- * Restored orders stay in their columns: each record carries its item indexes (what the statistics
- * and strategies read) and decodes its OrderFact only when somebody asks for it (ordersOf, a
- * re-delivered webhook). Materialising a million line objects up front cost more than the rebuild
- * the snapshot exists to avoid.
- */
+/** A snapshot's order columns, read back one fact at a time into the restored model's order log. */
 class OrderColumns {
   private readonly c: Record<string, Int32Array>;
   private readonly createdAt: Float64Array;
@@ -259,30 +247,6 @@ class OrderColumns {
     this.createdAt = floats.get("orders.createdAt")!;
     this.total = floats.get("orders.total")!;
     this.price = floats.get("orders.price")!;
-  }
-
-  record(k: number): OrderRecord {
-    const { c } = this;
-    const units = new Map<number, number>();
-    if (c.flags[k] !== 1) {
-      for (let l = c.lineStart[k]; l < c.lineStart[k + 1]; l++) {
-        const net = c.quantity[l] - Math.max(0, c.refunded[l]);
-        if (net > 0) units.set(c.product[l], (units.get(c.product[l]) ?? 0) + net);
-      }
-    }
-    const items = Int32Array.from(units.keys()).sort();
-    const country = c.country[k] >= 0 ? this.header.strings[c.country[k]].toUpperCase() : "";
-    const columns = this;
-    return {
-      get fact() {
-        return columns.fact(k);
-      },
-      customer: Math.max(-1, c.customer[k]),
-      createdAt: this.createdAt[k],
-      items,
-      quantities: Int32Array.from(items, (p) => units.get(p)!),
-      country,
-    };
   }
 
   fact(k: number): OrderFact {

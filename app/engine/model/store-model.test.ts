@@ -95,6 +95,27 @@ describe("StoreModel incremental updates", () => {
     );
   });
 
+  it("a customer's history is the same records between requests, and is replaced when their orders change", () => {
+    const first = order("c1", ["1", "2"], T0);
+    const m = StoreModel.build({ products, customers, orders: [first] });
+    const history = m.historyOf("c1");
+    expect(m.historyOf("c1")).toBe(history);
+    expect(history.map((r) => r.id)).toEqual([first.id]);
+    const refund = { ...first, lines: first.lines.map((l) => (l.productId === "2" ? { ...l, refundedQuantity: l.quantity } : l)) };
+    m.upsertOrder(refund);
+    const after = m.historyOf("c1");
+    expect(after).not.toBe(history);
+    expect(after.map((r) => r.fact)).toStrictEqual([refund]);
+    expect(m.order(first.id)).toStrictEqual(refund);
+    const earlier = order("c1", ["3"], T0 - DAY);
+    m.upsertOrder(earlier);
+    expect(m.historyOf("c1").map((r) => r.id)).toEqual([earlier.id, first.id]);
+    m.removeOrder(first.id);
+    expect(m.historyOf("c1").map((r) => r.id)).toEqual([earlier.id]);
+    expect(m.order(first.id)).toBeUndefined();
+    expect(m.orderCount).toBe(1);
+  });
+
   it("re-applying the same order changes nothing", () => {
     const o = order("c1", ["1", "2", "3"], T0);
     const m = StoreModel.build({ products, customers, orders: [o] });

@@ -12,7 +12,9 @@ import { recommend } from "../recs/recommend";
 import { DEFAULT_PICKS, type PicksParams } from "../recs/params";
 import { Interner } from "./interner";
 import { ItemStats, type StatsOptions } from "./item-stats";
-import { compareRecords, insertSorted, itemOrderCounts, toRecord, type OrderRecord } from "./order-record";
+import { Lru } from "../lru";
+import { OrderLog } from "./order-log";
+import { itemOrderCounts, type OrderRecord } from "./order-record";
 import { decodeSnapshot, encodeSnapshot } from "./snapshot";
 
 export interface ModelOptions extends Partial<StatsOptions> {
@@ -25,6 +27,10 @@ export interface StoreData {
   customers: CustomerFact[];
   orders: OrderFact[];
 }
+
+/** Customers whose order histories are kept as records between requests. */
+const HISTORY_CACHE = 10_000;
+const NO_ORDERS: readonly OrderRecord[] = Object.freeze([]);
 
 const DEFAULT_STATS: StatsOptions = {
   trendingHalfLifeDays: 14,
@@ -46,8 +52,13 @@ export class StoreModel implements StoreView, Recommender {
   private productFacts: (CatalogProduct | undefined)[] = [];
   private customerIds = new Interner();
   private customerFacts: (CustomerFact | undefined)[] = [];
-  private customerOrders: (OrderRecord[] | undefined)[] = [];
-  private orderRecords = new Map<Id, OrderRecord>();
+  private orders = new OrderLog();
+  /** Each order id's live slot in the log. */
+  private orderSlots = new Map<Id, number>();
+  /** Each customer's live order slots, oldest first. */
+  private customerOrders: (number[] | undefined)[] = [];
+  /** Recent customers' histories as records (stable identity until their orders change). */
+  private histories = new Lru<number, readonly OrderRecord[]>(HISTORY_CACHE);
   private catalogVersion = 0;
   private derived = new Map<string, { version: number; value: unknown }>();
   private perItem = new Map<string, { stamp: number; base: number; value: unknown }>();
@@ -69,22 +80,14 @@ export class StoreModel implements StoreView, Recommender {
     let maxAt = -Infinity;
     for (const o of latest.values()) if (!o.cancelled && o.createdAt > maxAt) maxAt = o.createdAt;
     if (Number.isFinite(maxAt)) m.stats.trendRef = maxAt;
-    const records: OrderRecord[] = [];
-    for (const o of latest.values()) {
-      const rec = m.makeRecord(o);
-      m.orderRecords.set(o.id, rec);
-      records.push(rec);
-      if (rec.customer >= 0) (m.customerOrders[rec.customer] ??= []).push(rec);
-    }
+    const slots: number[] = [];
+    for (const o of latest.values()) slots.push(m.append(o));
+    m.sortHistories();
     // A guest order is its own buyer; a customer is one buyer across all their orders.
     const buyers: Map<number, number>[] = [];
-    for (const rec of records) if (rec.customer < 0 && rec.items.length) buyers.push(itemOrderCounts([rec]));
-    for (const list of m.customerOrders) {
-      if (!list) continue;
-      list.sort(compareRecords);
-      buyers.push(itemOrderCounts(list));
-    }
-    m.stats.bulkLoad(records, buyers, m.productIds.capacity);
+    for (const k of slots) if (m.orders.customerAt(k) < 0 && m.orders.itemCountOf(k)) buyers.push(itemOrderCounts([m.orders.itemsOf(k)]));
+    for (const list of m.customerOrders) if (list) buyers.push(m.itemCountsOf(list));
+    m.stats.bulkLoad(m.recordsIn(slots), buyers, m.productIds.capacity);
     return m;
   }
 
@@ -121,12 +124,13 @@ export class StoreModel implements StoreView, Recommender {
   removeCustomer(id: Id): void {
     const ci = this.customerIds.find(id);
     if (ci < 0) return;
-    const list = this.customerOrders[ci] ?? [];
-    for (const rec of [...list]) {
-      this.retract(rec);
-      this.apply({ ...rec.fact, customerId: null });
+    for (const k of [...(this.customerOrders[ci] ?? [])]) {
+      const fact = this.orders.fact(k);
+      this.retract(k);
+      this.apply({ ...fact, customerId: null });
     }
     this.customerOrders[ci] = undefined;
+    this.histories.delete(ci);
     this.customerFacts[ci] = undefined;
     this.customerIds.forget(id);
   }
@@ -135,14 +139,20 @@ export class StoreModel implements StoreView, Recommender {
 
   /** Idempotent: a newer version of an order (refund, cancellation, edit) replaces the old one. */
   upsertOrder(o: OrderFact): void {
-    const old = this.orderRecords.get(o.id);
-    if (old) this.retract(old);
+    const old = this.orderSlots.get(o.id);
+    if (old !== undefined) this.retract(old);
     this.apply(o);
   }
 
   removeOrder(id: Id): void {
-    const old = this.orderRecords.get(id);
-    if (old) this.retract(old);
+    const old = this.orderSlots.get(id);
+    if (old !== undefined) this.retract(old);
+  }
+
+  /** The order as last applied, or undefined when the model does not hold it. */
+  order(id: Id): OrderFact | undefined {
+    const k = this.orderSlots.get(id);
+    return k === undefined ? undefined : this.orders.fact(k);
   }
 
   // ---- StoreView ----
@@ -187,13 +197,17 @@ export class StoreModel implements StoreView, Recommender {
 
   /** The customer's order records, oldest first (including cancelled ones, which have no items). */
   historyOf(customerId: Id | null | undefined): readonly OrderRecord[] {
-    if (customerId == null) return [];
+    if (customerId == null) return NO_ORDERS;
     const ci = this.customerIds.find(customerId);
-    return ci < 0 ? [] : (this.customerOrders[ci] ?? []);
+    const list = ci < 0 ? undefined : this.customerOrders[ci];
+    if (!list?.length) return NO_ORDERS;
+    let history = this.histories.get(ci);
+    if (!history) this.histories.set(ci, (history = list.map((k) => this.orders.record(k))));
+    return history;
   }
 
   get orderCount(): number {
-    return this.orderRecords.size;
+    return this.orderSlots.size;
   }
 
   dataVersion(): number {
@@ -248,26 +262,45 @@ export class StoreModel implements StoreView, Recommender {
       productFacts: this.productFacts,
       customerIds: this.customerIds,
       customerFacts: this.customerFacts,
-      customerOrders: this.customerOrders,
-      orderRecords: this.orderRecords,
     };
   }
 
-  /** @internal Rebuilds the per-customer lists from restored records (statistics come from the snapshot). */
-  importState(s: ReturnType<StoreModel["exportState"]>): void {
+  /** @internal The live orders as records, in the order they were applied (for the snapshot codec). */
+  liveOrders(): OrderRecord[] {
+    return [...this.recordsIn([...this.orderSlots.values()].sort((a, b) => a - b))];
+  }
+
+  /** @internal Restores catalog, customers and orders (statistics come from the snapshot). */
+  importState(s: ReturnType<StoreModel["exportState"]> & { orders: Iterable<OrderFact> }): void {
     this.productIds = s.productIds;
     this.productFacts = s.productFacts;
     this.customerIds = s.customerIds;
     this.customerFacts = s.customerFacts;
-    this.customerOrders = s.customerOrders;
-    this.orderRecords = s.orderRecords;
+    for (const o of s.orders) this.append(o);
+    this.sortHistories();
     this.catalogVersion++;
   }
 
-  /** @internal */
-  makeRecord(o: OrderFact): OrderRecord {
+  /** Puts an order in the log and indexes it (no statistics); returns its slot. */
+  private append(o: OrderFact): number {
     const customer = o.customerId == null ? -1 : this.customerIds.intern(o.customerId);
-    return toRecord(o, customer, (id) => this.productIds.intern(id));
+    const k = this.orders.append(o, customer, (id) => this.productIds.intern(id));
+    this.orderSlots.set(o.id, k);
+    if (customer >= 0) (this.customerOrders[customer] ??= []).push(k);
+    return k;
+  }
+
+  private sortHistories(): void {
+    for (const list of this.customerOrders) list?.sort((a, b) => this.orders.compare(a, b));
+  }
+
+  /** Records made one at a time: a full build reads each once and keeps none. */
+  private *recordsIn(slots: readonly number[]): Generator<OrderRecord> {
+    for (const k of slots) yield this.orders.record(k);
+  }
+
+  private itemCountsOf(slots: readonly number[]): Map<number, number> {
+    return itemOrderCounts(slots.map((k) => this.orders.itemsOf(k)));
   }
 
   private setProduct(p: CatalogProduct): void {
@@ -278,36 +311,41 @@ export class StoreModel implements StoreView, Recommender {
   }
 
   private apply(o: OrderFact): void {
-    const rec = this.makeRecord(o);
+    const customer = o.customerId == null ? -1 : this.customerIds.intern(o.customerId);
+    const k = this.orders.append(o, customer, (id) => this.productIds.intern(id));
+    const rec = this.orders.record(k);
     this.stats.ensure(this.productIds.capacity);
-    this.orderRecords.set(o.id, rec);
+    this.orderSlots.set(o.id, k);
     this.stats.basket(rec, 1);
-    if (rec.customer < 0) {
-      if (rec.items.length) this.stats.buyer(new Map(), itemOrderCounts([rec]));
+    if (customer < 0) {
+      if (rec.items.length) this.stats.buyer(new Map(), itemOrderCounts([rec.items]));
       return;
     }
-    const list = (this.customerOrders[rec.customer] ??= []);
+    const list = (this.customerOrders[customer] ??= []);
     if (rec.items.length) {
-      const before = itemOrderCounts(list);
+      const before = this.itemCountsOf(list);
       const after = new Map(before);
       for (const i of rec.items) after.set(i, (after.get(i) ?? 0) + 1);
       this.stats.buyer(before, after);
     }
-    insertSorted(list, rec);
+    this.orders.insertSorted(list, k);
+    this.histories.delete(customer);
   }
 
-  private retract(rec: OrderRecord): void {
-    this.orderRecords.delete(rec.fact.id);
+  private retract(k: number): void {
+    const rec = this.orders.record(k);
+    this.orderSlots.delete(rec.id);
     this.stats.basket(rec, -1);
     if (rec.customer < 0) {
-      if (rec.items.length) this.stats.buyer(itemOrderCounts([rec]), new Map());
+      if (rec.items.length) this.stats.buyer(itemOrderCounts([rec.items]), new Map());
       return;
     }
     const list = this.customerOrders[rec.customer] ?? [];
-    const at = list.indexOf(rec);
+    const at = list.indexOf(k);
     if (at >= 0) list.splice(at, 1);
+    this.histories.delete(rec.customer);
     if (rec.items.length) {
-      const after = itemOrderCounts(list);
+      const after = this.itemCountsOf(list);
       const before = new Map(after);
       for (const i of rec.items) before.set(i, (before.get(i) ?? 0) + 1);
       this.stats.buyer(before, after);
