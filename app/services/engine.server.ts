@@ -27,7 +27,7 @@ import { configFingerprint, loadShopConfig, type StorefrontSettings } from "../m
 import {
   loadCustomers,
   loadCustomersByIds,
-  loadOrders,
+  streamOrders,
   loadOrdersByIds,
   loadProducts,
   loadProductsByIds,
@@ -229,9 +229,15 @@ export class EngineRegistry {
       const products = await loadProducts(db, e.shop);
       const variantProduct = await loadVariantIndex(db, e.shop);
       const customers = await loadCustomers(db, e.shop);
-      const orders = await loadOrders(db, e.shop);
-      const loadMs = performance.now() - started;
-      const model = StoreModel.build({ products, customers, orders }, this.opts.model);
+      // Orders page by page straight into the model's columns: a million order facts are never
+      // all alive at once (that peak, and the GC it caused, was most of a build's memory).
+      const builder = StoreModel.builder({ products, customers }, this.opts.model);
+      let orders = 0;
+      for await (const page of streamOrders(db, e.shop)) {
+        for (const o of page) builder.add(o);
+        orders += page.length;
+      }
+      const model = builder.finish();
       const state: ShopEngine = {
         shop: e.shop,
         model,
@@ -244,7 +250,7 @@ export class EngineRegistry {
         applied: 0,
         signals: new ShopperSignalsCache(e.shop),
       };
-      log.info("engine built", { shop: e.shop, products: products.length, customers: customers.length, orders: orders.length, loadMs: Math.round(loadMs), totalMs: state.buildMs });
+      log.info("engine built", { shop: e.shop, products: products.length, customers: customers.length, orders, totalMs: state.buildMs });
       e.configFp = fp;
       e.lastConfigCheck = Date.now();
       e.recent = new Set();

@@ -1,4 +1,5 @@
 import type { Id, OrderFact, OrderLineFact } from "../types";
+import { Interner } from "./interner";
 import type { OrderRecord } from "./order-record";
 
 /** Optional string fields are stored as an index into the log's string table, or one of these. */
@@ -21,7 +22,7 @@ export class OrderLog {
   private readonly ids: Id[] = [];
   /** Interned customer index, -1 for a guest. */
   private customer = new Int32Array(256);
-  /** The fact's customerId as given: a string code, or NULL / ABSENT. */
+  /** The fact's customerId as given: an index into customerIds, or NULL / ABSENT. */
   private customerCode = new Int32Array(256);
   /** cancelled: 0 absent, 1 true, 2 false. */
   private flags = new Int8Array(256);
@@ -47,8 +48,10 @@ export class OrderLog {
   private items = new Int32Array(1024);
   private quantities = new Int32Array(1024);
 
-  private readonly strings: string[] = [];
-  private readonly stringIndex = new Map<string, number>();
+  /** Every other string field's values (product and variant ids, countries, traffic sources). */
+  private readonly strings = new Interner();
+  /** Customer ids apart from the other strings, so a redaction can drop one (see forgetCustomer). */
+  private readonly customerIds = new Interner();
 
   get slots(): number {
     return this.n;
@@ -64,7 +67,7 @@ export class OrderLog {
     if (k + 1 >= this.customer.length) this.growSlots();
     this.ids.push(fact.id);
     this.customer[k] = customer;
-    this.customerCode[k] = this.code(fact.customerId);
+    this.customerCode[k] = codeIn(this.customerIds, fact.customerId);
     this.flags[k] = fact.cancelled === true ? 1 : fact.cancelled === false ? 2 : 0;
     this.country[k] = this.code(fact.countryCode);
     this.province[k] = this.code(fact.provinceCode);
@@ -104,6 +107,10 @@ export class OrderLog {
 
   customerAt(k: number): number {
     return this.customer[k];
+  }
+
+  cancelled(k: number): boolean {
+    return this.flags[k] === 1;
   }
 
   createdAtOf(k: number): number {
@@ -163,7 +170,8 @@ export class OrderLog {
       lines.push(line);
     }
     const o = { id: this.ids[k] } as OrderFact;
-    this.assign(o, "customerId", this.customerCode[k]);
+    const c = this.customerCode[k];
+    if (c !== ABSENT) o.customerId = c === NULL ? null : this.customerIds.idAt(c)!;
     o.createdAt = this.createdAt[k];
     this.assign(o, "countryCode", this.country[k]);
     this.assign(o, "provinceCode", this.province[k]);
@@ -175,31 +183,39 @@ export class OrderLog {
     return o;
   }
 
+  /**
+   * GDPR redaction: no slot names the customer any more, live or dead (their orders have already
+   * been replaced by anonymous versions), and the id itself is dropped from the log. A scan of one
+   * int column: redactions are rare.
+   */
+  forgetCustomer(customerId: Id): void {
+    const c = this.customerIds.find(customerId);
+    if (c < 0) return;
+    for (let k = 0; k < this.n; k++) {
+      if (this.customerCode[k] !== c) continue;
+      this.customer[k] = -1;
+      this.customerCode[k] = NULL;
+    }
+    this.customerIds.forget(customerId);
+  }
+
   /** Upper-cased country code, or "" when unknown. */
   private countryOf(k: number): string {
     const c = this.country[k];
-    return c >= 0 ? this.strings[c].toUpperCase() : "";
+    return c >= 0 ? this.strings.idAt(c)!.toUpperCase() : "";
   }
 
   private code(v: string | null | undefined): number {
-    if (v === undefined) return ABSENT;
-    if (v === null) return NULL;
-    let i = this.stringIndex.get(v);
-    if (i === undefined) {
-      i = this.strings.length;
-      this.strings.push(v);
-      this.stringIndex.set(v, i);
-    }
-    return i;
+    return codeIn(this.strings, v);
   }
 
   private decode(code: number): string {
-    return this.strings[code];
+    return this.strings.idAt(code)!;
   }
 
   private assign<T extends object>(obj: T, key: keyof T, code: number): void {
     if (code === ABSENT) return;
-    (obj as Record<keyof T, unknown>)[key] = code === NULL ? null : this.strings[code];
+    (obj as Record<keyof T, unknown>)[key] = code === NULL ? null : this.strings.idAt(code);
   }
 
   private growSlots(): void {
@@ -230,6 +246,10 @@ export class OrderLog {
     this.items = grown(this.items, size);
     this.quantities = grown(this.quantities, size);
   }
+}
+
+function codeIn(table: Interner, v: string | null | undefined): number {
+  return v === undefined ? ABSENT : v === null ? NULL : table.intern(v);
 }
 
 function grown<T extends Int8Array | Int32Array | Float64Array>(a: T, size: number): T {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { OrderFact } from "../types";
+import type { OrderLog } from "./order-log";
 import { StoreModel } from "./store-model";
 import { customer, DAY, order, product, T0 } from "./test-store";
 
@@ -95,6 +96,17 @@ describe("StoreModel incremental updates", () => {
     );
   });
 
+  it("a build fed a duplicate order id keeps the later version, as upserting it would", () => {
+    const first = order("c1", ["1", "2"], T0);
+    const later = { ...first, customerId: "c2", lines: first.lines.slice(0, 1), createdAt: T0 + DAY };
+    const other = order("c1", ["3"], T0 + 2 * DAY);
+    const m = StoreModel.build({ products, customers, orders: [first, other, later] });
+    expectSameModel(m, StoreModel.build({ products, customers, orders: [later, other] }));
+    expect(m.ordersOf("c1").map((o) => o.id)).toEqual([other.id]);
+    expect(m.ordersOf("c2")).toStrictEqual([later]);
+    expect(m.orderCount).toBe(2);
+  });
+
   it("a customer's history is the same records between requests, and is replaced when their orders change", () => {
     const first = order("c1", ["1", "2"], T0);
     const m = StoreModel.build({ products, customers, orders: [first] });
@@ -179,6 +191,20 @@ describe("StoreModel redaction", () => {
     expectSameModel(m, asGuests);
     expect(m.stats.basketsWith[m.productIndex("1")]).toBe(3);
     expect(new TextDecoder().decode(m.snapshot())).not.toContain('"c1"');
+    // Nothing in memory names them either: not the replaced versions of their orders in the order log.
+    const log = (m as unknown as { orders: OrderLog }).orders;
+    const named = Array.from({ length: log.slots }, (_, k) => log.fact(k)).filter((f) => f.customerId === "c1");
+    expect(log.slots).toBe(5);
+    expect(named).toEqual([]);
+  });
+
+  it("also scrubs orders that were unlinked before the customer was removed (the order webhooks came first)", () => {
+    const o1 = order("c1", ["1", "2"], T0);
+    const m = StoreModel.build({ products, customers, orders: [o1] });
+    m.upsertOrder({ ...o1, customerId: null });
+    m.removeCustomer("c1");
+    const log = (m as unknown as { orders: OrderLog }).orders;
+    expect(Array.from({ length: log.slots }, (_, k) => log.fact(k).customerId)).toEqual([null, null]);
   });
 });
 

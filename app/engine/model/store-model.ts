@@ -71,24 +71,40 @@ export class StoreModel implements StoreView, Recommender {
   }
 
   static build(data: StoreData, opts: ModelOptions = {}): StoreModel {
+    const b = StoreModel.builder(data, opts);
+    for (const o of data.orders) b.add(o);
+    return b.finish();
+  }
+
+  /**
+   * A full build fed one order at a time, so the caller can stream orders from the database page
+   * by page instead of holding every order's fact at once (the model keeps them as columns).
+   * Duplicate ids: the later one wins, as it would through upsertOrder.
+   */
+  static builder(data: Omit<StoreData, "orders">, opts: ModelOptions = {}): { add(o: OrderFact): void; finish(): StoreModel } {
     const m = new StoreModel(opts);
     for (const p of data.products) m.setProduct(p);
     for (const c of data.customers) m.customerFacts[m.customerIds.intern(c.id)] = c;
-    // Duplicate ids in the input: the later one wins, as it would through upsertOrder.
-    const latest = new Map<Id, OrderFact>();
-    for (const o of data.orders) latest.set(o.id, o);
-    let maxAt = -Infinity;
-    for (const o of latest.values()) if (!o.cancelled && o.createdAt > maxAt) maxAt = o.createdAt;
-    if (Number.isFinite(maxAt)) m.stats.trendRef = maxAt;
-    const slots: number[] = [];
-    for (const o of latest.values()) slots.push(m.append(o));
-    m.sortHistories();
-    // A guest order is its own buyer; a customer is one buyer across all their orders.
-    const buyers: Map<number, number>[] = [];
-    for (const k of slots) if (m.orders.customerAt(k) < 0 && m.orders.itemCountOf(k)) buyers.push(itemOrderCounts([m.orders.itemsOf(k)]));
-    for (const list of m.customerOrders) if (list) buyers.push(m.itemCountsOf(list));
-    m.stats.bulkLoad(m.recordsIn(slots), buyers, m.productIds.capacity);
-    return m;
+    return {
+      add(o) {
+        const old = m.orderSlots.get(o.id);
+        if (old !== undefined) m.unlist(old);
+        m.append(o);
+      },
+      finish() {
+        const slots = [...m.orderSlots.values()].sort((a, b) => a - b);
+        let maxAt = -Infinity;
+        for (const k of slots) if (!m.orders.cancelled(k) && m.orders.createdAtOf(k) > maxAt) maxAt = m.orders.createdAtOf(k);
+        if (Number.isFinite(maxAt)) m.stats.trendRef = maxAt;
+        m.sortHistories();
+        // A guest order is its own buyer; a customer is one buyer across all their orders.
+        const buyers: Map<number, number>[] = [];
+        for (const k of slots) if (m.orders.customerAt(k) < 0 && m.orders.itemCountOf(k)) buyers.push(itemOrderCounts([m.orders.itemsOf(k)]));
+        for (const list of m.customerOrders) if (list) buyers.push(m.itemCountsOf(list));
+        m.stats.bulkLoad(m.recordsIn(slots), buyers, m.productIds.capacity);
+        return m;
+      },
+    };
   }
 
   static restore(snapshot: Uint8Array, opts: ModelOptions = {}): StoreModel {
@@ -129,6 +145,7 @@ export class StoreModel implements StoreView, Recommender {
       this.retract(k);
       this.apply({ ...fact, customerId: null });
     }
+    this.orders.forgetCustomer(id);
     this.customerOrders[ci] = undefined;
     this.histories.delete(ci);
     this.customerFacts[ci] = undefined;
@@ -288,6 +305,13 @@ export class StoreModel implements StoreView, Recommender {
     this.orderSlots.set(o.id, k);
     if (customer >= 0) (this.customerOrders[customer] ??= []).push(k);
     return k;
+  }
+
+  /** Takes a slot out of its customer's list (a duplicate replaced during a build). */
+  private unlist(k: number): void {
+    const list = this.customerOrders[this.orders.customerAt(k)];
+    const at = list ? list.indexOf(k) : -1;
+    if (at >= 0) list!.splice(at, 1);
   }
 
   private sortHistories(): void {
