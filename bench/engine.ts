@@ -5,6 +5,7 @@
  * recommendation p99 <= 1 ms.
  */
 import v8 from "node:v8";
+import { Worker } from "node:worker_threads";
 import vm from "node:vm";
 import { pathToFileURL } from "node:url";
 import { decide } from "../app/engine/decide";
@@ -24,6 +25,18 @@ function gcFn(): () => void {
   v8.setFlagsFromString("--expose-gc");
   const gc = vm.runInNewContext("gc") as (() => void) | undefined;
   return gc ?? (() => {});
+}
+
+/** A model built and measured in a worker thread (bench/model-gc-worker.ts). */
+function modelAlone(size: { customers: number; products: number; orderLines: number }): Promise<{ pauseMs: number; heapMb: number; typedArraysMb: number }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./model-gc-worker.ts", import.meta.url), { workerData: size });
+    worker.once("message", (m) => {
+      resolve(m);
+      void worker.terminate();
+    });
+    worker.once("error", reject);
+  });
 }
 
 function quantile(sorted: Float64Array, q: number): number {
@@ -61,42 +74,35 @@ export async function runEngineBench(
   const builds: number[] = [];
   let model: StoreModel | null = null;
   let heapDelta = 0;
+  // Typed-array memory is released by a sweeper after the GC: settle before reading it.
+  const settle = async () => {
+    gc();
+    await new Promise((r) => setTimeout(r, 100));
+    gc();
+  };
   for (let run = 0; run < 3; run++) {
     model = null;
-    gc();
+    await settle();
     const heapBefore = retained();
     const rssBefore = process.memoryUsage().rss;
     t = performance.now();
     model = StoreModel.build(store);
     builds.push(performance.now() - t);
     const rssAfter = process.memoryUsage().rss;
-    gc();
+    await settle();
     heapDelta = retained() - heapBefore;
     out.build_rss_delta_mb = Math.max(out.build_rss_delta_mb ?? 0, mb(rssAfter - rssBefore));
   }
   builds.sort((a, b) => a - b);
   out.build_ms_median = Math.round(builds[1]);
   out.build_retained_mb = mb(heapDelta);
-  // What every major GC of an engine's heap has to mark for the model (under load on two cores the
-  // marking lands on the engine thread and stalls its decisions): the full-GC pause with one more
-  // model, built from its own copy of the data as in production, minus the pause without it.
-  const fullGcMs = () => {
-    const pauses: number[] = [];
-    for (let run = 0; run < 3; run++) {
-      const t0 = performance.now();
-      gc();
-      pauses.push(performance.now() - t0);
-    }
-    return Math.min(...pauses); // the machine only ever adds to a pause
-  };
-  const withoutOwn = fullGcMs();
-  const withOwn = (() => {
-    const own = StoreModel.build(structuredClone({ products: store.products, customers: store.customers, orders: store.orders }));
-    const ms = fullGcMs();
-    void own.orderCount; // alive until measured
-    return ms;
-  })();
-  out.model_gc_pause_ms = Math.max(0, Math.round(withOwn - withoutOwn));
+  // What every major GC of an engine thread's heap has to mark: a full GC of a worker thread (its
+  // own heap) holding only a model of this store. Under load on two cores the marking lands on the
+  // engine thread and stalls its decisions (docs/benchmarks.md).
+  const alone = await modelAlone(size);
+  out.model_alone_gc_pause_ms = Math.round(alone.pauseMs);
+  out.model_alone_heap_mb = mb(alone.heapMb * 1048576);
+  out.model_alone_typed_arrays_mb = mb(alone.typedArraysMb * 1048576);
   out.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
   const m = model!;
 
