@@ -73,7 +73,7 @@ export async function runEngineBench(
   // it) measured after a GC with the model alive.
   const builds: number[] = [];
   let model: StoreModel | null = null;
-  let heapDelta = 0;
+  let retainedDelta = 0;
   // Typed-array memory is released by a sweeper after the GC: settle before reading it.
   const settle = async () => {
     gc();
@@ -83,19 +83,19 @@ export async function runEngineBench(
   for (let run = 0; run < 3; run++) {
     model = null;
     await settle();
-    const heapBefore = retained();
+    const before = retained();
     const rssBefore = process.memoryUsage().rss;
     t = performance.now();
     model = StoreModel.build(store);
     builds.push(performance.now() - t);
     const rssAfter = process.memoryUsage().rss;
     await settle();
-    heapDelta = retained() - heapBefore;
+    retainedDelta = retained() - before;
     out.build_rss_delta_mb = Math.max(out.build_rss_delta_mb ?? 0, mb(rssAfter - rssBefore));
   }
   builds.sort((a, b) => a - b);
   out.build_ms_median = Math.round(builds[1]);
-  out.build_retained_mb = mb(heapDelta);
+  out.build_retained_mb = mb(retainedDelta);
   // What every major GC of an engine thread's heap has to mark: a full GC of a worker thread (its
   // own heap) holding only a model of this store. Under load on two cores the marking lands on the
   // engine thread and stalls its decisions (docs/benchmarks.md).

@@ -5,7 +5,6 @@ import { seedStore } from "../../tests/helpers/store";
 import {
   loadCustomers,
   loadOrder,
-  loadOrders,
   loadOrdersByIds,
   loadProduct,
   loadProducts,
@@ -69,7 +68,8 @@ describe("store-data loaders", () => {
     await db().orderLine.update({ where: { shopId_id: { shopId: shop, id: line.id } }, data: { refundedQuantity: 1 } });
     await seedStore(db(), other, { products: [{ id: "1" }], orders: [{ id: "10", lines: ["1"] }] });
 
-    const orders = await loadOrders(db(), shop);
+    const orders = [];
+    for await (const page of streamOrders(db(), shop)) orders.push(...page);
     expect(orders.map((o) => o.id).sort()).toEqual(["10", "11"]);
     const o10 = orders.find((o) => o.id === "10")!;
     expect(o10.customerId).toBe("100");

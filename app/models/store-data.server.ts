@@ -301,12 +301,6 @@ export async function* streamOrders(tx: Tx, shop: string, pageSize = PAGE): Asyn
   }
 }
 
-export async function loadOrders(tx: Tx, shop: string): Promise<OrderFact[]> {
-  const out: OrderFact[] = [];
-  for await (const page of streamOrders(tx, shop)) for (const o of page) out.push(o);
-  return out;
-}
-
 /** The live orders by id; deleted, test and unknown orders are absent (the model removes them). */
 export async function loadOrdersByIds(tx: Tx, shop: string, ids: readonly Id[]): Promise<Map<Id, OrderFact>> {
   const out = new Map<Id, OrderFact>();

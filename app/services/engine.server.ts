@@ -27,12 +27,12 @@ import { configFingerprint, loadShopConfig, type StorefrontSettings } from "../m
 import {
   loadCustomers,
   loadCustomersByIds,
-  streamOrders,
   loadOrdersByIds,
   loadProducts,
   loadProductsByIds,
   loadVariantIndex,
   loadVariantsOf,
+  streamOrders,
 } from "../models/store-data.server";
 import { customerHash } from "../utils/crypto.server";
 import { ShopperSignalsCache } from "./shopper-signals.server";

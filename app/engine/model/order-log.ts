@@ -126,7 +126,7 @@ export class OrderLog {
     return this.items.subarray(this.itemStart[k], this.itemStart[k + 1]);
   }
 
-  /** Oldest first; ties broken by id so the order is deterministic (as compareRecords). */
+  /** Oldest first; ties broken by id so a customer's history has one order whatever the arrival order. */
   compare(a: number, b: number): number {
     const d = this.createdAt[a] - this.createdAt[b];
     if (d) return d;

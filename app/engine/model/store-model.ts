@@ -298,12 +298,19 @@ export class StoreModel implements StoreView, Recommender {
     this.catalogVersion++;
   }
 
-  /** Puts an order in the log and indexes it (no statistics); returns its slot. */
+  /** Puts an order in the log and its customer's list, unsorted (no statistics); returns its slot. */
   private append(o: OrderFact): number {
+    const k = this.place(o);
+    const customer = this.orders.customerAt(k);
+    if (customer >= 0) (this.customerOrders[customer] ??= []).push(k);
+    return k;
+  }
+
+  /** Writes the order to the log as the live version of its id; returns its slot. */
+  private place(o: OrderFact): number {
     const customer = o.customerId == null ? -1 : this.customerIds.intern(o.customerId);
     const k = this.orders.append(o, customer, (id) => this.productIds.intern(id));
     this.orderSlots.set(o.id, k);
-    if (customer >= 0) (this.customerOrders[customer] ??= []).push(k);
     return k;
   }
 
@@ -335,11 +342,10 @@ export class StoreModel implements StoreView, Recommender {
   }
 
   private apply(o: OrderFact): void {
-    const customer = o.customerId == null ? -1 : this.customerIds.intern(o.customerId);
-    const k = this.orders.append(o, customer, (id) => this.productIds.intern(id));
+    const k = this.place(o);
     const rec = this.orders.record(k);
+    const customer = rec.customer;
     this.stats.ensure(this.productIds.capacity);
-    this.orderSlots.set(o.id, k);
     this.stats.basket(rec, 1);
     if (customer < 0) {
       if (rec.items.length) this.stats.buyer(new Map(), itemOrderCounts([rec.items]));
