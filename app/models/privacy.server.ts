@@ -116,6 +116,7 @@ export async function deleteShopData(tx: Tx, shop: string) {
     tx.rule.deleteMany({ where }),
     tx.browsingEvent.deleteMany({ where }),
     tx.quizResponse.deleteMany({ where }),
+    tx.auditLog.deleteMany({ where }),
     tx.webhookDelivery.deleteMany({ where }),
     tx.session.deleteMany({ where: { shop } }),
     tx.shop.deleteMany({ where: { id: shop } }),
