@@ -203,15 +203,18 @@ async function main() {
 
   // Summary
   const where = { shopId: SHOP };
-  const [products, customers, orders, lines, refunds] = await Promise.all([
+  const [products, customers, orders, lines, refunds, attributed] = await Promise.all([
     db.product.count({ where: { ...where, deletedAt: null } }),
     db.customer.count({ where: { ...where, deletedAt: null } }),
     db.order.count({ where: { ...where, deletedAt: null } }),
     db.orderLine.count({ where }),
     db.refund.count({ where }),
+    db.orderLine.count({ where: { ...where, placement: { not: null } } }),
   ]);
   const expectedOrders = store.orders.length;
+  const expectedAttributed = store.orders.reduce((n, o) => n + o.lines.filter((l) => l.properties?.some((p) => p.name === "_attune_placement")).length, 0);
   say(`stored: ${products} products, ${customers} customers, ${orders} orders (${lines} lines, ${refunds} refunds); store has ${expectedOrders} orders${orders === expectedOrders ? " - all present" : " - MISMATCH"}; ${failedDeliveries} failed deliveries`);
+  say(`attribution: ${attributed} lines added from an Attune placement (store: ${expectedAttributed})${attributed === expectedAttributed ? "" : " - MISMATCH"}`);
   // The local storefront preview (scripts/preview): theme pages with the real blocks, signed app proxy, Ajax cart.
   const { startPreview } = await import("./preview/index");
   const preview = await startPreview({ appUrl, secret: API_SECRET, shop: SHOP, port: await freePort(args.port ? undefined : 9292), databaseUrl });
@@ -231,7 +234,7 @@ async function main() {
       "",
     ].join("\n"),
   );
-  if (orders !== expectedOrders || failedDeliveries) await stop(1);
+  if (orders !== expectedOrders || attributed !== expectedAttributed || failedDeliveries) await stop(1);
   if (args["exit-when-ready"]) await stop(0);
 }
 

@@ -13,6 +13,7 @@
  *
  * Ids go through fromGid (strings end to end: Shopify ids exceed 2^53), money through toCents.
  */
+import { cartPlacement, lineAttribution } from "./attribution";
 import { fromGid } from "./ids";
 import { toCents } from "./money";
 import { type CustomerRecord, type OrderRecord, type ProductRecord, type RefundRecord, splitTags, trafficSourceOf } from "./records";
@@ -132,8 +133,10 @@ export function orderFromBulk(row: Row, children: Row[]): OrderRecord {
         title: l.title ?? "",
         quantity: Number(l.quantity ?? 0),
         priceCents: toCents(l.originalUnitPriceSet?.shopMoney?.amount),
+        ...lineAttribution(l.customAttributes),
       })),
     refunds,
+    lastPlacement: cartPlacement(row.customAttributes),
   };
 }
 

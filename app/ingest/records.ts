@@ -47,6 +47,9 @@ export interface OrderLineRecord {
   title: string;
   quantity: number;
   priceCents: number;
+  /** `_attune_placement` / `_attune_rule` line properties (see attribution.ts); absent = none. */
+  placement?: string | null;
+  ruleId?: string | null;
 }
 
 export interface RefundRecord {
@@ -76,6 +79,8 @@ export interface OrderRecord {
   cancelledAt: Date | null;
   lines: OrderLineRecord[];
   refunds: RefundRecord[];
+  /** The `_attune_last_placement` cart attribute (see attribution.ts); absent = none. */
+  lastPlacement?: string | null;
 }
 
 export function splitTags(tags: string | string[] | null | undefined): string[] {

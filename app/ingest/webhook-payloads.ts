@@ -5,6 +5,7 @@
  * lacks what we need fails validation with a path-pointing message and is refused with a 422.
  */
 import { z } from "zod";
+import { cartPlacement, lineAttribution } from "./attribution";
 import { shopifyId } from "./ids";
 import { toCents } from "./money";
 import { type CustomerRecord, type OrderRecord, type ProductRecord, type RefundRecord, splitTags, trafficSourceOf } from "./records";
@@ -164,10 +165,13 @@ export const orderPayload = z
           title: z.string().nullish(),
           quantity: z.number().int().nonnegative(),
           price: money,
+          // Read leniently by attribution.ts: other apps' properties must never reject an order.
+          properties: z.unknown().optional(),
         })
         .passthrough(),
     ),
     refunds: z.array(refundBody).nullish(),
+    note_attributes: z.unknown().optional(),
   })
   .passthrough()
   .transform((o): OrderRecord => {
@@ -196,8 +200,10 @@ export const orderPayload = z
         title: l.title ?? "",
         quantity: l.quantity,
         priceCents: toCents(l.price),
+        ...lineAttribution(l.properties),
       })),
       refunds: (o.refunds ?? []).map(refundRecord),
+      lastPlacement: cartPlacement(o.note_attributes),
     };
   });
 

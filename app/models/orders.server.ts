@@ -5,9 +5,9 @@ import { type Applied, type Tx } from "./types";
 
 const ORDER_COLUMNS = [
   "name", "customerId", "currency", "totalCents", "financialStatus", "countryCode", "provinceCode",
-  "sourceName", "trafficSource", "test", "shopifyCreatedAt", "shopifyUpdatedAt", "cancelledAt", "updatedAt",
+  "sourceName", "trafficSource", "test", "shopifyCreatedAt", "shopifyUpdatedAt", "cancelledAt", "updatedAt", "lastPlacement",
 ];
-const LINE_COLUMNS = ["shopId", "id", "orderId", "productId", "variantId", "title", "quantity", "priceCents"];
+const LINE_COLUMNS = ["shopId", "id", "orderId", "productId", "variantId", "title", "quantity", "priceCents", "placement", "ruleId"];
 
 /**
  * Applies an order (create/updated/paid/cancelled, or a backfilled one).
@@ -30,7 +30,7 @@ export async function upsertOrder(tx: Tx, shop: string, o: OrderRecord, opts: { 
     [
       shop, o.id, o.name, customerId, o.currency, o.totalCents, o.financialStatus, o.countryCode,
       opts.customerRedacted ? null : o.provinceCode, o.sourceName, o.trafficSource, o.test,
-      ts(o.createdAt), ts(incomingAt), ts(o.cancelledAt), ts(new Date()),
+      ts(o.createdAt), ts(incomingAt), ts(o.cancelledAt), ts(new Date()), o.lastPlacement ?? null,
     ],
   );
   if (!applied.length) {
@@ -49,7 +49,7 @@ export async function upsertOrder(tx: Tx, shop: string, o: OrderRecord, opts: { 
     await exec(
       tx,
       `INSERT INTO "OrderLine" (${LINE_COLUMNS.map((c) => `"${c}"`).join(", ")}) VALUES ${valuesList(o.lines.length, LINE_COLUMNS.length)}`,
-      o.lines.flatMap((l) => [shop, l.id, o.id, l.productId, l.variantId, l.title, l.quantity, l.priceCents]),
+      o.lines.flatMap((l) => [shop, l.id, o.id, l.productId, l.variantId, l.title, l.quantity, l.priceCents, l.placement ?? null, l.ruleId ?? null]),
     );
   }
   for (const r of o.refunds) await storeRefund(tx, shop, r);

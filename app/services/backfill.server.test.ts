@@ -93,6 +93,21 @@ describe("backfill via bulk operations", () => {
     // Traffic source from the customer journey; the engine's change feed saw every record.
     const pinned = store.orders.find((o) => o.landingSite?.includes("utm_source=pinterest"))!;
     expect(reference.orders.find((o) => o.id === pinned.id)!.trafficSource).toBe("pinterest");
+    // Attribution from customAttributes: exactly the theme's hidden properties, nothing of other apps'.
+    const prop = (l: { properties?: { name: string; value: string }[] }, n: string) => l.properties?.find((p) => p.name === n)?.value ?? null;
+    const simLines = store.orders.flatMap((o) => o.lines);
+    for (const l of reference.lines) {
+      const sim = simLines.find((x) => x.id === l.id)!;
+      expect([l.placement, l.ruleId]).toEqual([prop(sim, "_attune_placement"), prop(sim, "_attune_rule")]);
+    }
+    expect(reference.lines.filter((l) => l.placement).length).toBeGreaterThan(10);
+    expect(reference.lines.some((l) => l.ruleId === "rule_pinterest")).toBe(true);
+    expect(simLines.some((l) => prop(l, "Gift wrap"))).toBe(true); // carried by the store, never stored
+    for (const o of reference.orders) {
+      const sim = store.orders.find((x) => x.id === o.id)!;
+      expect(o.lastPlacement).toBe(sim.attributes?.find((a) => a.name === "_attune_last_placement")?.value ?? null);
+    }
+    expect(reference.orders.filter((o) => o.lastPlacement).length).toBeGreaterThan(10);
     expect(await db.changeEvent.count({ where: { shopId: SHOP, kind: "order" } })).toBe(ordersInWindow);
     expect((await db.shop.findUnique({ where: { id: SHOP } }))!.currency).toBe("USD");
     // Every request the app sent was a valid 2026-10 document (the stand-in validates them all).

@@ -13,6 +13,9 @@
  *   HMAC `signature` added as Shopify does; anything the browser sent under those names is dropped,
  *   and so are Cookie / Set-Cookie.
  * - Ajax Cart API in memory per preview session (cart.ts).
+ * - Checkout (`POST /cart/checkout`, or `/cart/checkout.js` for JSON): the cart becomes an order
+ *   sent to the app as a signed orders/create webhook, line properties and cart attributes included
+ *   (checkout.ts).
  * - Personas (`?persona=<id>`, bar at the top): data.ts picks them from the store's order history.
  *
  * CLI: `tsx scripts/preview/index.ts --app-url http://localhost:3000 --secret <app secret>
@@ -28,6 +31,7 @@ import { parseArgs } from "node:util";
 import { createLiquidEnv } from "../../tests/storefront/liquid-env";
 import { appProxySignature } from "../simulator/sign";
 import { add, type Cart, CartError, cartJson, change, emptyCart, update } from "./cart";
+import { checkout } from "./checkout";
 import { loadPreviewData, PERSONA_ORDER, type PersonaId, type PreviewData } from "./data";
 import { cartPage, homePage, liquidPage, type PageInput, placeholderSvg, productPage, THEME_SCRIPT } from "./theme";
 
@@ -81,6 +85,8 @@ interface Session {
   cart: Cart;
   resetClient: boolean;
   consent: "granted" | "denied";
+  /** The order just placed, shown once on the cart page. */
+  placed: string | null;
 }
 
 function readBody(req: http.IncomingMessage): Promise<Buffer> {
@@ -148,7 +154,7 @@ export async function startPreview(o: PreviewOptions): Promise<Preview> {
     const id = cookies(req)[COOKIE];
     let s = id ? sessions.get(id) : undefined;
     if (!s) {
-      s = { id: crypto.randomUUID(), persona: "new", cart: emptyCart(), resetClient: false, consent: "granted" };
+      s = { id: crypto.randomUUID(), persona: "new", cart: emptyCart(), resetClient: false, consent: "granted", placed: null };
       sessions.set(s.id, s);
       res.setHeader("Set-Cookie", `${COOKIE}=${s.id}; Path=/; HttpOnly; SameSite=Lax`);
     }
@@ -164,8 +170,9 @@ export async function startPreview(o: PreviewOptions): Promise<Preview> {
   };
 
   const page = (s: Session): PageInput => {
-    const input: PageInput = { env, data, persona: data.personas.get(s.persona)!, cart: s.cart, resetClient: s.resetClient, blockSettings: o.blockSettings, consent: s.consent };
+    const input: PageInput = { env, data, persona: data.personas.get(s.persona)!, cart: s.cart, resetClient: s.resetClient, blockSettings: o.blockSettings, consent: s.consent, placed: s.placed };
     s.resetClient = false;
+    s.placed = null;
     return input;
   };
 
@@ -218,6 +225,22 @@ export async function startPreview(o: PreviewOptions): Promise<Preview> {
     const method = req.method ?? "GET";
     if (p === "/cart.js" || p === "/cart.json") {
       sendJson(res, 200, cartJson(data, s.cart));
+      return true;
+    }
+    const placing = /^\/cart\/checkout(\.js|\.json)?$/.exec(p);
+    if (placing) {
+      if (method !== "POST") return sendJson(res, 405, { status: 405, message: "Method Not Allowed", description: "Use POST" }), true;
+      await readBody(req);
+      if (!s.cart.lines.length) return sendJson(res, 422, { status: 422, message: "Cart Error", description: "Your cart is empty" }), true;
+      const placed = await checkout({ appUrl, secret: o.secret, shop: o.shop, data, cart: s.cart, persona: data.personas.get(s.persona)! });
+      const ok = placed.status >= 200 && placed.status < 300;
+      if (ok) {
+        s.cart = emptyCart();
+        s.placed = placed.order.name;
+      }
+      if (placing[1]) sendJson(res, ok ? 200 : 502, { order: placed.order, webhook: { status: placed.status, attempts: placed.attempts } });
+      else if (ok) redirect(res, "/cart");
+      else send(res, 502, `Checkout failed: the app answered ${placed.status}`, { "Content-Type": "text/plain; charset=utf-8" });
       return true;
     }
     const m = /^\/cart\/(add|update|change|clear)(\.js|\.json)?$/.exec(p);

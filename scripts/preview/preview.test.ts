@@ -99,8 +99,8 @@ describe("Ajax cart", () => {
     expect((await add.json()).items[0].properties).toEqual({ _attune_placement: "cart" });
     await s.go("/cart/add.js", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ id: variant, quantity: 2, properties: { _attune_placement: "cart" } }) });
     await s.go("/cart/add.js", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ id: variant }) });
-    const upd = await (await s.go("/cart/update.js", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ attributes: { attune_last_placement: "cart" } }) })).json();
-    expect(upd.attributes).toEqual({ attune_last_placement: "cart" });
+    const upd = await (await s.go("/cart/update.js", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ attributes: { _attune_last_placement: "cart" } }) })).json();
+    expect(upd.attributes).toEqual({ _attune_last_placement: "cart" });
     expect(upd.items.map((i: { quantity: number }) => i.quantity)).toEqual([3, 1]);
     expect(upd.item_count).toBe(4);
     expect(upd.total_price).toBe(4 * preview.data.products[0].variants[0].priceCents);

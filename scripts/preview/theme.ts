@@ -20,6 +20,8 @@ export interface PageInput {
   blockSettings?: Record<string, Record<string, unknown>>;
   /** "granted" (default) or "denied": what the Customer Privacy API stub answers. */
   consent: "granted" | "denied";
+  /** The name of the order this session just placed (shown once on the cart page). */
+  placed?: string | null;
 }
 
 const esc = (v: unknown) =>
@@ -217,13 +219,14 @@ export async function cartPage(i: PageInput) {
   const c = cartJson(i.data, i.cart);
   const rows = c.items
     .map((it, n) => {
-      const props = Object.entries(it.properties).map(([k, v]) => `${esc(k)}: ${esc(v)}`).join(", ");
+      // Like Shopify's themes and checkout: properties whose name starts with "_" are hidden from the shopper.
+      const props = Object.entries(it.properties).filter(([k]) => !k.startsWith("_")).map(([k, v]) => `${esc(k)}: ${esc(v)}`).join(", ");
       return `<tr data-line="${n + 1}"><td><a href="${esc(it.url)}">${esc(it.title)}</a>${props ? `<div class="props">${props}</div>` : ""}</td><td>${it.quantity}</td><td>${esc(money(it.final_line_price, i.data.currency))}</td><td><a href="/cart/change?line=${n + 1}&amp;quantity=0">Remove</a></td></tr>`;
     })
     .join("");
   const main = `
 <h1>Your cart</h1>
-${c.items.length ? `<table><thead><tr><th>Item</th><th>Qty</th><th>Total</th><th><span class="attune-visually-hidden">Remove</span></th></tr></thead><tbody>${rows}</tbody></table><p>Subtotal: <strong data-cart-total>${esc(money(c.total_price, i.data.currency))}</strong></p>` : `<p data-cart-empty>Your cart is empty.</p>`}
+${c.items.length ? `<table><thead><tr><th>Item</th><th>Qty</th><th>Total</th><th><span class="attune-visually-hidden">Remove</span></th></tr></thead><tbody>${rows}</tbody></table><p>Subtotal: <strong data-cart-total>${esc(money(c.total_price, i.data.currency))}</strong></p><form method="post" action="/cart/checkout"><button class="btn" type="submit" data-checkout>Check out</button></form>` : `<p data-cart-empty>Your cart is empty.</p>`}${i.placed ? `<p data-order-placed>Thank you! Order ${esc(i.placed)} was placed.</p>` : ""}
 ${block}`;
   return layout(i, { title: "Cart", path: "/cart", template: "cart", main, blocks: ["cart"] });
 }

@@ -175,6 +175,7 @@ export class StoreViews {
       billingAddress: this.address(o.countryCode, o.provinceCode),
       customerJourneySummary: visit ? { ready: true, firstVisit: visit, lastVisit: visit, momentsCount: { count: 1, precision: "EXACT" }, daysToConversion: 0 } : { ready: true, firstVisit: null, lastVisit: null, daysToConversion: 0 },
       refunds: (args: Args) => o.refunds.slice(0, typeof args.first === "number" ? args.first : undefined).map((r) => this.refund(o, r)),
+      customAttributes: (o.attributes ?? []).map((a) => ({ key: a.name, value: a.value })),
       lineItems: (args: Args, ctx: ExecContext) => connection(o.lines, (l) => this.line(o, l), args, ctx),
     };
   };
@@ -193,6 +194,7 @@ export class StoreViews {
       quantity: l.quantity,
       currentQuantity: l.quantity,
       originalUnitPriceSet: this.bag(l.priceCents),
+      customAttributes: (l.properties ?? []).map((a) => ({ key: a.name, value: a.value })),
       product: p ? this.product(p) : null,
       variant: p && v ? this.variant(p, v) : null,
     };

@@ -129,7 +129,7 @@ function lineBody(o: SimOrder, l: SimOrder["lines"][number]) {
     total_discount_set: set(0, o.currency),
     discount_allocations: [],
     tax_lines: [],
-    properties: [],
+    properties: l.properties ?? [],
     fulfillment_status: null,
   };
 }
@@ -207,6 +207,7 @@ export function orderBody(store: SimStore, o: SimOrder, asOf: Date = o.updatedAt
     customer: customer ? customerBody(customer) : null,
     line_items: o.lines.map((l) => lineBody(o, l)),
     refunds: refunds.map((r) => refundBody(o, r)),
+    note_attributes: o.attributes ?? [],
     shipping_lines: o.shippingCents ? [{ id: big(o.id), title: "Standard", price: money(o.shippingCents), code: "Standard", source: "shopify" }] : [],
   };
 }

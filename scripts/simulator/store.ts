@@ -57,6 +57,8 @@ export interface SimLine {
   sku: string;
   quantity: number;
   priceCents: number;
+  /** Line item properties as the cart carried them (`[{name, value}]`, REST's shape). */
+  properties?: { name: string; value: string }[];
 }
 
 export interface SimRefund {
@@ -85,6 +87,8 @@ export interface SimOrder {
   shippingCents: number;
   lines: SimLine[];
   refunds: SimRefund[];
+  /** Cart attributes (REST `note_attributes`, GraphQL `customAttributes`). */
+  attributes?: { name: string; value: string }[];
 }
 
 export interface SimStore {
@@ -401,6 +405,7 @@ export function generateStore(o: StoreOptions = {}): SimStore {
       refunds: [],
     };
     order.provinceCode = cust && order.countryCode === cust.countryCode ? cust.provinceCode : null;
+    attribute(order, k);
     const age = t0 - createdAt.getTime();
     if (r.chance(0.015) && age > 2 * DAY) {
       order.cancelledAt = new Date(createdAt.getTime() + r.int(1, 36) * 3600_000);
@@ -420,6 +425,30 @@ export function generateStore(o: StoreOptions = {}): SimStore {
   });
 
   return { shop: o.shop ?? "attune-demo.myshopify.com", currency: "USD", seed, now, products, customers, orders };
+}
+
+/**
+ * What the theme wrote into the cart (extensions/attune-theme/assets/attune.js): some lines were
+ * added from an Attune block, with the hidden `_attune_placement` / `_attune_rule` properties and the
+ * `_attune_last_placement` cart attribute; another app's properties ride along on a few lines.
+ * Derived from the order's index, not the random stream, so the rest of the store is unchanged.
+ */
+function attribute(order: SimOrder, k: number) {
+  let last: string | null = null;
+  order.lines.forEach((l, i) => {
+    const h = (k * 7 + i * 3) % 10;
+    const props: { name: string; value: string }[] = [];
+    if (i === 0 && h < 2 && order.landingSite?.includes("utm_source=pinterest")) {
+      props.push({ name: "_attune_placement", value: "home" }, { name: "_attune_rule", value: "rule_pinterest" });
+      last = "home";
+    } else if (i > 0 && h < 4) {
+      props.push({ name: "_attune_placement", value: h < 2 ? "product" : "cart" });
+      last = h < 2 ? "product" : "cart";
+    }
+    if ((k + i) % 17 === 0) props.push({ name: "Gift wrap", value: "Yes" }, { name: "_other_app_token", value: `t${k}` });
+    if (props.length) l.properties = props;
+  });
+  if (last) order.attributes = [{ name: "_attune_last_placement", value: last }];
 }
 
 /* ---------------------------------------------------------------- money & ids helpers */

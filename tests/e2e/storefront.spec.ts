@@ -2,6 +2,7 @@
  * The theme app extension's real blocks in real Chromium, on the local storefront preview, talking
  * to the real app through a Shopify-style signed app proxy. Store, rules and settings: seed.ts.
  */
+import Database from "better-sqlite3";
 import { asPersona, cartJs, cls, exitIntent, expect, previewUrl, proxyAnswer, recsSettled, test } from "./fixtures";
 import { CANADA_HEADING, PINTEREST_HEADING, WELCOME_CODE } from "./constants";
 
@@ -129,7 +130,7 @@ test.describe("product and cart blocks", () => {
     const cart = await cartJs(page);
     expect(cart.item_count).toBe(n + 1);
     for (const item of cart.items) expect(item.properties._attune_placement).toBe("product");
-    expect(cart.attributes.attune_last_placement).toBe("product");
+    expect(cart.attributes._attune_last_placement).toBe("product");
     await expect(block.locator("[data-attune-status]")).toHaveText("Added to cart");
   });
 
@@ -177,13 +178,13 @@ test.describe("product and cart blocks", () => {
     expect(after.item_count).toBe(before.item_count + 1);
     const added = after.items.find((i: { properties: Record<string, string> }) => i.properties._attune_placement === "cart");
     expect(added).toBeTruthy();
-    expect(after.attributes.attune_last_placement).toBe("cart");
+    expect(after.attributes._attune_last_placement).toBe("cart");
     await expect(page.locator("[data-cart-count]")).toHaveText(String(after.item_count));
     expect(Number(await bar.evaluate((b: HTMLProgressElement) => b.value))).toBe(Math.min(after.total_price, 5000));
     await expect(ship.locator("[data-attune-ship-text]")).toHaveText(after.total_price >= 5000 ? /unlocked free shipping/ : /away from free shipping/);
   });
 
-  test("add to cart from the home row records the placement", async ({ page }) => {
+  test("add to cart from the home row records the placement, and the checked-out order stores it", async ({ page }) => {
     await asPersona(page, "returning");
     await recsSettled(page);
     const first = cards(home(page)).first();
@@ -192,8 +193,26 @@ test.describe("product and cart blocks", () => {
     const cart = await cartJs(page);
     expect(cart.items).toHaveLength(1);
     expect(cart.items[0].properties).toEqual({ _attune_placement: "home" });
+    expect(cart.attributes._attune_last_placement).toBe("home");
     await page.goto(`${previewUrl()}/cart`);
-    await expect(page.locator("table")).toContainText("_attune_placement: home");
+    await expect(page.locator("table tbody tr")).toHaveCount(1);
+    // Underscore properties are hidden from the shopper, as in Shopify's checkout.
+    await expect(page.locator("table")).not.toContainText("_attune");
+    await page.getByRole("button", { name: "Check out" }).click();
+    const name = (await page.locator("[data-order-placed]").textContent())!.match(/Order (#\S+) was placed/)![1];
+    // The preview sent the order to the app as a signed orders/create webhook; the app stored the attribution.
+    const file = process.env.E2E_DATABASE_URL!.replace(/^file:/, "");
+    const stored = async () => {
+      const sqlite = new Database(file, { readonly: true });
+      try {
+        return sqlite
+          .prepare(`SELECT o."lastPlacement", l."placement", l."variantId" FROM "Order" o JOIN "OrderLine" l ON l."shopId" = o."shopId" AND l."orderId" = o."id" WHERE o."name" = ?`)
+          .all(name) as { lastPlacement: string; placement: string; variantId: string }[];
+      } finally {
+        sqlite.close();
+      }
+    };
+    await expect.poll(stored, { timeout: 10_000 }).toEqual([{ lastPlacement: "home", placement: "home", variantId: String(cart.items[0].variant_id) }]);
   });
 });
 

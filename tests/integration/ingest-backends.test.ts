@@ -149,27 +149,3 @@ describe.each(backendNames())("ingest on %s", (name) => {
     expect((await rowsForShop(b.db, other)).Product).toBe(1);
   });
 });
-describe.each(backendNames())("change feed retention on %s", (name) => {
-  let b: Backend;
-  beforeAll(async () => {
-    b = await createBackend(name);
-  });
-  afterAll(async () => {
-    await b?.drop();
-  });
-
-  it("prunes events older than the cutoff and keeps newer ones", async () => {
-    const { pruneChanges } = await import("../../app/models/changes.server");
-    const shop = "retention.myshopify.com";
-    const old = new Date(Date.now() - 48 * 3_600_000);
-    await b.db.changeEvent.createMany({
-      data: [
-        { shopId: shop, kind: "order", entityId: "1", createdAt: old },
-        { shopId: shop, kind: "order", entityId: "2", createdAt: new Date() },
-      ],
-    });
-    const { count } = await pruneChanges(b.db, new Date(Date.now() - 24 * 3_600_000));
-    expect(count).toBe(1);
-    expect((await b.db.changeEvent.findMany({ where: { shopId: shop } })).map((e) => e.entityId)).toEqual(["2"]);
-  });
-});

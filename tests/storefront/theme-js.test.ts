@@ -208,7 +208,7 @@ describe("add to cart", () => {
       items: [{ id: "9007199254740999", quantity: 1, properties: { _attune_placement: "cart", _attune_rule: "rule-7" } }],
     });
     const upd = calls.find((c) => c.url.endsWith("cart/update.js"))!;
-    expect(JSON.parse(upd.init!.body!)).toEqual({ attributes: { attune_last_placement: "cart" } });
+    expect(JSON.parse(upd.init!.body!)).toEqual({ attributes: { _attune_last_placement: "cart" } });
     expect(calls.indexOf(upd)).toBeGreaterThan(calls.indexOf(add));
     expect(doc.querySelector("[data-attune-ship-text]")!.textContent).toBe("You've unlocked free shipping!");
     expect((doc.querySelector("progress") as HTMLProgressElement).value).toBe(5000);

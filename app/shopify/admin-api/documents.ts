@@ -107,6 +107,10 @@ export function bulkOrdersQuery(since: Date): string {
           test
           sourceName
           displayFinancialStatus
+          customAttributes {
+            key
+            value
+          }
           totalPriceSet {
             shopMoney {
               amount
@@ -148,6 +152,10 @@ export function bulkOrdersQuery(since: Date): string {
                 id
                 title
                 quantity
+                customAttributes {
+                  key
+                  value
+                }
                 originalUnitPriceSet {
                   shopMoney {
                     amount

@@ -53,7 +53,7 @@ const img = (u) => (typeof u == 'string' && /^(https:)?\/\//.test(u) ? u : null)
 const say = (box, m) => { const s = box.querySelector('[data-attune-status]'); if (s && m) s.textContent = m; };
 const root = () => (w.Shopify && w.Shopify.routes && w.Shopify.routes.root) || '/';
 
-// Ajax Cart API; attribution in hidden line properties + a cart attribute.
+// Ajax Cart API; attribution in hidden (_-prefixed) line properties + cart attribute.
 const add = async (items, box, btn) => {
   const t = box.dataset, props = { _attune_placement: t.placement };
   if (t.rule) props._attune_rule = t.rule;
@@ -61,7 +61,7 @@ const add = async (items, box, btn) => {
   if (btn) btn.disabled = true;
   try {
     await post(root() + 'cart/add.js', { items });
-    const cart = await post(root() + 'cart/update.js', { attributes: { attune_last_placement: t.placement } });
+    const cart = await post(root() + 'cart/update.js', { attributes: { _attune_last_placement: t.placement } });
     for (const n of ['cart:refresh', 'attune:cart']) d.dispatchEvent(new CustomEvent(n, { bubbles: true, detail: { cart, source: 'attune' } }));
     say(box, t.tAdded);
     if (btn) btn.dataset.added = '';
