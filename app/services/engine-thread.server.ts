@@ -12,7 +12,8 @@
 import { db } from "../db.server";
 import { warmProductLists } from "../engine/recs/warmup";
 import { loadedEngine } from "./engine.server";
-import { emitApplied, warmInstalledShops } from "./runtime.server";
+import { emitApplied } from "./data-applied.server";
+import { warmInstalledShops } from "./runtime.server";
 import { recommendations, recommendationsJson, signalsWritten, upsell, visitorOffer } from "./storefront.server";
 
 type Args<F> = F extends (tx: never, ...rest: infer R) => unknown ? R : never;

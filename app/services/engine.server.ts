@@ -17,8 +17,7 @@
  * - If the feed was pruned past the cursor (the oldest remaining id is above it), events may be
  *   lost: rebuild. The shop row gone (shop/redact) drops the model.
  */
-import type { Db } from "../db.server";
-import { providerOf } from "../db.server";
+import { db as appDb, providerOf, type Db } from "../db.server";
 import { StoreModel, type ModelOptions } from "../engine/model/store-model";
 import type { ShopConfig } from "../engine/decide";
 import type { Id } from "../engine/types";
@@ -36,7 +35,9 @@ import {
 } from "../models/store-data.server";
 import { customerHash } from "../utils/crypto.server";
 import { ShopperSignalsCache } from "./shopper-signals.server";
+import { env } from "../utils/env.server";
 import { log } from "../utils/log.server";
+import { onDataApplied } from "./data-applied.server";
 
 export interface ShopEngine {
   readonly shop: string;
@@ -463,18 +464,15 @@ export class EngineRegistry {
       }
     }
     if (!pending.size) return;
-    const ids = model.exportState().customerIds;
-    const cap = ids.capacity;
-    for (let i = 0; i < cap && pending.size; i++) {
-      const id = ids.idAt(i);
-      if (id === undefined) continue;
+    let i = 0;
+    for (const id of model.knownCustomerIds()) {
+      if (!pending.size) break;
       const h = customerHash(secret, shop, id);
       if (pending.has(h)) {
         model.removeCustomer(id);
         pending.delete(h);
       }
-      // Long scans yield so storefront requests keep flowing.
-      if (i % 5000 === 4999) await new Promise((r) => setImmediate(r));
+      if (i++ % 5000 === 4999) await new Promise((r) => setImmediate(r));
     }
   }
 }
@@ -497,10 +495,9 @@ declare global {
  */
 export async function engines(): Promise<EngineRegistry> {
   if (global.__attuneEngines) return global.__attuneEngines;
-  const [{ db }, { env }, runtime] = await Promise.all([import("../db.server"), import("../utils/env.server"), import("./runtime.server")]);
   if (!global.__attuneEngines) {
-    const reg = new EngineRegistry({ db: db(), secret: env().SHOPIFY_API_SECRET });
-    runtime.onDataApplied((shops) => reg.notify(shops));
+    const reg = new EngineRegistry({ db: appDb(), secret: env().SHOPIFY_API_SECRET });
+    onDataApplied((shops) => reg.notify(shops));
     global.__attuneEngines = reg;
   }
   return global.__attuneEngines;

@@ -7,6 +7,7 @@
  */
 import { decide, type Decision } from "../engine/decide";
 import type { CatalogProduct, Device, Id, Offer, Placement, Recommendation, Recommender, ShopperContext, StrategyName } from "../engine/types";
+import { recommenderFor } from "../engine/recs/recommend";
 import { normalizeTrafficSource } from "../engine/segments/traffic";
 import type { VisitorOffer } from "../engine/rules/visitor-offers";
 import type { ShopperSignals } from "../models/store-data.server";
@@ -224,7 +225,7 @@ export async function recommendationsWith(tx: Tx, engine: ShopEngine, who: Shopp
   if (cart.length) ctx.cart = cart;
   if (input.exclude?.length) ctx.exclude = input.exclude;
   const decision = decide(
-    { store: engine.model, recommender: withMaxPrice(engine.model, input.maxPriceCents), config: engine.config },
+    { store: engine.model, recommender: withMaxPrice(recommenderFor(engine.model), input.maxPriceCents), config: engine.config },
     ctx,
     { limit: input.limit, explain: false },
   );
@@ -243,7 +244,7 @@ export async function visitorOffer(tx: Tx, who: ShopperIdentity, req: RequestCon
   const ctx = baseContext(engine, who, req, sig, "app_embed", now);
   // The embed knows the cart's total only: one priced line carries it for the cart-value rules.
   if (req.cartTotalCents && req.cartTotalCents > 0) ctx.cart = [{ productId: "cart-total", quantity: 1, priceCents: req.cartTotalCents }];
-  const decision = decide({ store: engine.model, recommender: engine.model, config: engine.config }, ctx, { limit: 0, explain: false });
+  const decision = decide({ store: engine.model, recommender: recommenderFor(engine.model), config: engine.config }, ctx, { limit: 0, explain: false });
   const vo = decision.visitorOffer;
   if (!vo) return { offer: null };
   return {
