@@ -13,6 +13,7 @@ import type { ModelOptions } from "../engine/model/store-model";
 import { env } from "../utils/env.server";
 import { log } from "../utils/log.server";
 import { onDataApplied } from "./data-applied.server";
+import { assertEnginesLiveHere } from "./engine-link.server";
 import { FeedFollower } from "./engine-feed.server";
 import { buildShopEngine, type ShopEngine } from "./shop-engine.server";
 
@@ -207,10 +208,12 @@ declare global {
 }
 
 /**
- * The registry for this process (created on first use, over db()). It subscribes to the ingest
- * worker's onDataApplied itself, so no hook in runtime.server.ts is needed.
+ * The registry for this thread (created on first use, over db()). It subscribes to the ingest
+ * worker's onDataApplied itself, so no hook in runtime.server.ts is needed. Refused on a request
+ * thread whose engines live on the engine thread: routes call enginePort instead.
  */
 export async function engines(): Promise<EngineRegistry> {
+  assertEnginesLiveHere();
   if (!global.__attuneEngines) {
     const reg = new EngineRegistry({ db: appDb(), secret: env().SHOPIFY_API_SECRET });
     onDataApplied((shops) => reg.notify(shops));
@@ -221,8 +224,7 @@ export async function engines(): Promise<EngineRegistry> {
 
 /** A ready StoreModel + ShopConfig for the shop (built on first use); null when the shop is unknown. */
 export async function getEngine(shop: string): Promise<ShopEngine | null> {
-  const reg = global.__attuneEngines ?? (await engines());
-  return reg.get(shop);
+  return (await engines()).get(shop);
 }
 
 /** The shop's engine if this instance has it in memory (never builds). */

@@ -12,6 +12,7 @@ import { resumeBackfills } from "./backfill.server";
 import { startWorker } from "./ingest-worker.server";
 import { pruneChanges } from "../models/changes.server";
 import { emitApplied } from "./data-applied.server";
+import { engineThread } from "./engine-link.server";
 import { warmEngines } from "./engine.server";
 
 declare global {
@@ -22,9 +23,6 @@ declare global {
   /** Set by server.mjs in thread mode: wakes the worker thread. */
   // eslint-disable-next-line no-var
   var __attuneNotifyWorker: (() => void) | undefined;
-  /** Set by server.mjs when storefront decisions run on the engine thread (engine-thread.mjs). */
-  // eslint-disable-next-line no-var
-  var __attuneEngineThread: ((fn: string, args: unknown[]) => Promise<unknown>) | undefined;
 }
 
 const HOUR = 3_600_000;
@@ -49,7 +47,7 @@ export function ensureRuntime() {
   if (env().ATTUNE_WORKER === "off") return;
   // Serving process: build installed shops' engines now, not on a shopper's first request (where
   // the engines live: on the engine thread, which warms its own, or here).
-  if (!global.__attuneEngineThread) setTimeout(() => void warmInstalledShops(), 0);
+  if (!engineThread()) setTimeout(() => void warmInstalledShops(), 0);
   if (env().ATTUNE_WORKER !== "inline") return;
   global.__attuneWorker = runIngestWorker();
   // On shutdown, let the worker finish its current transaction (an interrupted one would only be redone).
