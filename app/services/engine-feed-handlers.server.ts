@@ -52,7 +52,8 @@ const HANDLERS: { readonly [K in ChangeKind]: Handler } = {
       if (c) {
         engine.model.upsertCustomer(c);
       } else {
-        // The row is gone (a redaction): its event names the hash, so note the id for it.
+        // The row is gone (redacted): forget them, and note the id for the batch's redaction
+        // event, which names only a hash.
         unlinked.add(id);
         engine.model.removeCustomer(id);
       }

@@ -195,10 +195,10 @@ export async function recommendations(tx: Tx, who: ShopperIdentity, input: Recom
 }
 
 /**
- * recommendations() as its JSON text, what the proxy route sends. Under `npm start` the text is made
- * on the engine thread: a string crosses threads for the cost of a copy, a response object for a structured
- * clone of every card (measured: the clone and the stringify were half of what a decision added to
- * the request thread).
+ * recommendations() as its JSON text, what the proxy route sends. Under `npm start` the text is
+ * made on the engine thread: a string crosses threads for the cost of a copy, a response object
+ * for a structured clone of every card (measured: the clone and the stringify were half of what a
+ * decision added to the request thread).
  */
 export async function recommendationsJson(tx: Tx, who: ShopperIdentity, input: RecommendationsInput, now = Date.now()): Promise<string | null> {
   const res = await recommendations(tx, who, input, now);
