@@ -1,6 +1,7 @@
-// The storefront decision engine on its own thread (started by server.mjs unless ATTUNE_ENGINE=inline;
-// see app/services/engine-thread.server.ts). It loads the same build, answers forwarded storefront
-// calls in order, and hears "data applied" from the ingest worker as the request thread does.
+// The shop engines on their own thread (started by server.mjs unless ATTUNE_ENGINE=inline; see
+// app/services/engine-thread.server.ts). It loads the same build, answers the request thread's
+// enginePort calls ({ fn: method name, args }) in order, and hears "data applied" from the ingest
+// worker as the request thread does.
 import { parentPort, workerData } from "node:worker_threads";
 
 const build = await import(workerData.buildPath);

@@ -7,7 +7,8 @@ import { addDocumentResponseHeaders } from "./shopify.server";
 import { ensureRuntime } from "./services/runtime.server";
 
 // server.mjs reaches these through the build's entry module to run the worker on its own thread.
-export { emitApplied, runIngestWorker } from "./services/runtime.server";
+export { runIngestWorker } from "./services/runtime.server";
+export { emitApplied } from "./services/data-applied.server";
 export { createGroupWriter } from "./services/delivery-writer.server";
 export { db } from "./db.server";
 export { startEngineThread } from "./services/engine-thread.server";

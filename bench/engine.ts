@@ -10,6 +10,7 @@ import vm from "node:vm";
 import { pathToFileURL } from "node:url";
 import { decide } from "../app/engine/decide";
 import { StoreModel } from "../app/engine/model/store-model";
+import { recommend, recommenderFor } from "../app/engine/recs/recommend";
 import { parseShopConfig } from "../app/engine/rules";
 import type { Placement } from "../app/engine/types";
 import { RULES, SEGMENTS } from "../scripts/simulator/merchant-config";
@@ -106,19 +107,6 @@ export async function runEngineBench(
   out.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);
   const m = model!;
 
-  t = performance.now();
-  const snap = m.snapshot();
-  out.snapshot_ms = Math.round(performance.now() - t);
-  out.snapshot_mb = mb(snap.byteLength);
-  const restores: number[] = [];
-  for (let run = 0; run < 3; run++) {
-    t = performance.now();
-    StoreModel.restore(snap);
-    restores.push(performance.now() - t);
-  }
-  restores.sort((a, b) => a - b);
-  out.restore_ms_median = Math.round(restores[1]);
-
   // Incremental: new orders from the same generator (fresh ids), then a refund re-delivery of each.
   const extra = generateStore({ customers: size.customers, products: size.products, orderLines: 6_000, seed: 7 }).orders.map(
     (o, k): OrderFact => ({ ...o, id: `8${String(k).padStart(18, "0")}`, customerId: o.customerId, createdAt: SYNTHETIC_NOW }),
@@ -157,8 +145,8 @@ export async function runEngineBench(
   // requests again, as steady traffic on a warm model sees them.
   for (const strategy of STRATEGIES) {
     const reqs = requests(strategy, 3000);
-    const cold = timeEach(reqs.length, (i) => m.recommend(reqs[i]));
-    const warm = timeEach(reqs.length, (i) => m.recommend(reqs[i]));
+    const cold = timeEach(reqs.length, (i) => recommend(m, reqs[i]));
+    const warm = timeEach(reqs.length, (i) => recommend(m, reqs[i]));
     out[`rec_${strategy}_cold_p99_us`] = round(cold.p99);
     out[`rec_${strategy}_p50_us`] = round(warm.p50);
     out[`rec_${strategy}_p99_us`] = round(warm.p99);
@@ -178,7 +166,7 @@ export async function runEngineBench(
     placement: placements[i % placements.length],
     trafficSource: pick(["direct", "pinterest", "google", "instagram"]),
   }));
-  const deps = { store: m, recommender: m, config };
+  const deps = { store: m, recommender: recommenderFor(m), config };
   const dCold = timeEach(decisions.length, (i) => decide(deps, decisions[i], { limit: 8, explain: false }));
   const dWarm = timeEach(decisions.length, (i) => decide(deps, decisions[i], { limit: 8, explain: false }));
   out.decision_cold_p99_us = round(dCold.p99);
@@ -190,7 +178,7 @@ export async function runEngineBench(
   let w = 0;
   const mr = timeEach(mixed.length, (i) => {
     if (i % 10 === 0) m.upsertOrder({ ...extra[w % extra.length], id: `7${String(w++).padStart(18, "0")}` });
-    m.recommend(mixed[i]);
+    recommend(m, mixed[i]);
   });
   out.mixed_picked_for_you_with_updates_p99_us = round(mr.p99);
   out.peak_rss_mb = Math.round(process.resourceUsage().maxRSS / 1024);

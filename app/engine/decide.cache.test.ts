@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SHOP_CONFIG, decide, withDefaults } from "./decide";
 import { StoreModel } from "./model/store-model";
+import { recommenderFor } from "./recs/recommend";
 import { DAY, T0, customer, order, product } from "./model/test-store";
 import type { ShopperContext } from "./types";
 
@@ -16,7 +17,7 @@ function store() {
 describe("decide() profile cache", () => {
   it("sees a new order at once: first-time buyer becomes repeat buyer", () => {
     const m = store();
-    const deps = { store: m, recommender: m, config: DEFAULT_SHOP_CONFIG };
+    const deps = { store: m, recommender: recommenderFor(m), config: DEFAULT_SHOP_CONFIG };
     expect(decide(deps, ctx(), { limit: 4 }).segments).toContain("first_time_buyer");
     expect(decide(deps, ctx(), { limit: 4 }).segments).toContain("first_time_buyer"); // served from the cache
     m.upsertOrder(order("7", ["2"], T0 + 5 * DAY));
@@ -27,7 +28,7 @@ describe("decide() profile cache", () => {
 
   it("sees a changed customer record and a changed config at once", () => {
     const m = store();
-    const deps = { store: m, recommender: m, config: DEFAULT_SHOP_CONFIG };
+    const deps = { store: m, recommender: recommenderFor(m), config: DEFAULT_SHOP_CONFIG };
     expect(decide(deps, ctx(), { limit: 4 }).segments).toContain("first_time_buyer");
     m.upsertCustomer(customer("7", { personalizationOptOut: true }));
     expect(decide(deps, ctx(), { limit: 4 }).segments).not.toContain("first_time_buyer"); // opted out: no personal segments
@@ -40,7 +41,7 @@ describe("decide() profile cache", () => {
   it("keeps shoppers apart", () => {
     const m = store();
     m.upsertCustomer(customer("8"));
-    const deps = { store: m, recommender: m, config: DEFAULT_SHOP_CONFIG };
+    const deps = { store: m, recommender: recommenderFor(m), config: DEFAULT_SHOP_CONFIG };
     expect(decide(deps, ctx(), { limit: 4 }).segments).toContain("first_time_buyer");
     expect(decide(deps, ctx({ customerId: "8" }), { limit: 4 }).segments).not.toContain("first_time_buyer");
   });
@@ -59,7 +60,7 @@ describe("decide() profile cache", () => {
         };
       },
     });
-    const deps = { store: counted, recommender: m, config: DEFAULT_SHOP_CONFIG };
+    const deps = { store: counted, recommender: recommenderFor(m), config: DEFAULT_SHOP_CONFIG };
     decide(deps, ctx(), { limit: 4 });
     decide(deps, ctx(), { limit: 4 });
     decide(deps, ctx({ placement: "product", productId: "1" }), { limit: 4 });

@@ -1,12 +1,18 @@
 /**
  * The merchant's configuration as the engine needs it: Shop.settings + Segment + Rule rows -> a
  * validated ShopConfig (invalid rows are skipped and reported, never fatal), plus the storefront
- * settings the blocks need, and a cheap fingerprint so engines reload only when it changed.
+ * settings the blocks need.
+ *
+ * Engines reload a shop's configuration when they follow a `config` event on the change feed, so
+ * every write to Shop.settings, Segment or Rule appends one in its own transaction (putRule below;
+ * admin model modules call appendChanges(tx, shop, [{ kind: "config", entityId }]) the same way).
  */
 import { parseShopConfig, validateRule, DEFAULT_SHOP_CONFIG, type Rule, type ShopConfig } from "../engine/rules";
 import type { SegmentDefinition } from "../engine/segments/condition";
 import { log } from "../utils/log.server";
 import { readQuery as query } from "./sqlite-reader.server";
+import type { Db } from "../db.server";
+import { appendChanges } from "./changes.server";
 import { bool, ms, type Time } from "./sql.server";
 import { parseJsonObject, type Tx } from "./types";
 
@@ -33,26 +39,6 @@ interface ShopRow {
 
 export async function shopExists(tx: Tx, shop: string): Promise<boolean> {
   return (await query<{ one: number }>(tx, `SELECT 1 AS "one" FROM "Shop" WHERE "id" = ?`, [shop])).length > 0;
-}
-
-/**
- * A cheap fingerprint of everything loadShopConfig reads: the engine reloads the config only when
- * it changes (admin edits do not go through the change feed).
- */
-export async function configFingerprint(tx: Tx, shop: string): Promise<string | null> {
-  const rows = await query<Record<string, unknown>>(
-    tx,
-    `SELECT s."updatedAt" AS "shopAt", s."currency" AS "currency", s."settings" AS "settings",
-       (SELECT COUNT(*) FROM "Segment" WHERE "shopId" = ?) AS "segments",
-       (SELECT MAX("updatedAt") FROM "Segment" WHERE "shopId" = ?) AS "segmentsAt",
-       (SELECT COUNT(*) FROM "Rule" WHERE "shopId" = ?) AS "rules",
-       (SELECT MAX("updatedAt") FROM "Rule" WHERE "shopId" = ?) AS "rulesAt"
-     FROM "Shop" s WHERE s."id" = ?`,
-    [shop, shop, shop, shop, shop],
-  );
-  if (!rows.length) return null;
-  const r = rows[0];
-  return JSON.stringify([ms(r.shopAt as Time), r.currency, r.settings, String(r.segments), ms(r.segmentsAt as Time), String(r.rules), ms(r.rulesAt as Time)]);
 }
 
 /**
@@ -124,3 +110,46 @@ export async function loadShopConfig(tx: Tx, shop: string): Promise<LoadedConfig
   return { config, storefront, problems };
 }
 
+/** The shop's currency (from the Admin API at install), with its `config` event: prices and offers read it. */
+export async function setShopCurrency(db: Db, shop: string, currency: string): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const { count } = await tx.shop.updateMany({ where: { id: shop, NOT: { currency } }, data: { currency } });
+    if (count) await appendChanges(tx, shop, [{ kind: "config", entityId: "settings" }]);
+  });
+}
+
+/** A rule as stored: the engine's definition (placements, segmentIds, strategy, content, offer) as JSON. */
+export interface RuleInput {
+  id: string;
+  name: string;
+  enabled?: boolean;
+  priority?: number;
+  definition: Record<string, unknown>;
+  startsAt?: Date | null;
+  endsAt?: Date | null;
+}
+
+/** Inserts or replaces a rule, with its `config` event in the same transaction. */
+export async function putRule(db: Db, shop: string, rule: RuleInput): Promise<void> {
+  const data = {
+    name: rule.name,
+    enabled: rule.enabled ?? true,
+    priority: rule.priority ?? 0,
+    definition: JSON.stringify(rule.definition),
+    startsAt: rule.startsAt ?? null,
+    endsAt: rule.endsAt ?? null,
+  };
+  await db.$transaction(async (tx) => {
+    await tx.rule.upsert({ where: { shopId_id: { shopId: shop, id: rule.id } }, create: { shopId: shop, id: rule.id, ...data }, update: data });
+    await appendChanges(tx, shop, [{ kind: "config", entityId: `rule:${rule.id}` }]);
+  });
+}
+
+/** Deletes a rule, with its `config` event in the same transaction; false when there was none. */
+export async function removeRule(db: Db, shop: string, id: string): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.rule.deleteMany({ where: { shopId: shop, id } });
+    if (count) await appendChanges(tx, shop, [{ kind: "config", entityId: `rule:${id}` }]);
+    return count > 0;
+  });
+}

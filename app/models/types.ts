@@ -8,7 +8,20 @@ export interface Applied {
   outcome: string;
   changes: { kind: ChangeKind; entityId: string }[];
 }
-export type ChangeKind = "order" | "product" | "customer" | "customer_redacted" | "signals";
+/**
+ * Everything an engine must see reaches it as one of these events on the change feed
+ * (changes.server.ts), appended in the same transaction as the change itself. A follower applies a
+ * batch kind by kind in this order: products before the orders that name them, customers and orders
+ * before the redactions that look for their ids.
+ * - product, customer, order: the entity id; the follower re-reads the row (gone = deleted).
+ * - customer_redacted: HMAC(secret, shop + customer id), never the id itself.
+ * - signals: a shopper's stored signals changed: `c:<customer>` or `v:<visitor>`.
+ * - config: a merchant setting changed (`settings`, `rule:<id>`, `segment:<id>`, `offer:<id>`, ...):
+ *   the follower reloads the shop's whole configuration.
+ * - loyalty: a points ledger entry (`<customer id>`); engines keep no loyalty state yet.
+ */
+export const CHANGE_KINDS = ["product", "customer", "order", "customer_redacted", "signals", "config", "loyalty"] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 export const json = (v: unknown) => JSON.stringify(v);
 export function parseJsonArray(s: string | null | undefined): string[] {

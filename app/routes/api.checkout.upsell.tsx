@@ -7,11 +7,10 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { db } from "~/db.server";
 import { authenticate } from "~/shopify.server";
 import { env } from "~/utils/env.server";
 import { json, optional } from "~/services/proxy.server";
-import { upsell } from "~/services/storefront.server";
+import { enginePort } from "~/services/engine-port.server";
 
 const schema = z.object({
   placement: z.enum(["checkout", "thank_you"], { error: "must be checkout or thank_you" }),
@@ -43,7 +42,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const q = schema.safeParse(params);
   if (!q.success) return cors(json({ error: "invalid_request", issues: q.error.issues.map((i) => ({ param: i.path.join("."), message: i.message })) }, 400));
-  const res = await upsell(db(), { shop, customerId: customerFromSub(sessionToken.sub) }, q.data.placement, q.data.limit ?? 8);
+  const res = await enginePort.upsell({ shop, customerId: customerFromSub(sessionToken.sub) }, q.data.placement, q.data.limit ?? 8);
   return cors(json(res ?? { products: [] }));
 };
 

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { db } from "~/db.server";
 import { productExists, recordProductView } from "~/models/signals.server";
 import { authenticateProxy, json, noContent, numericId, optional, parseJsonBody, visitorId } from "~/services/proxy.server";
-import { signalsWritten } from "~/services/storefront.server";
+import { enginePort } from "~/services/engine-port.server";
 
 const schema = z.object({
   type: z.literal("product_view", { error: 'type must be "product_view"' }),
@@ -23,7 +23,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const database = db();
   // Only this shop's products are recorded: an id from elsewhere is dropped silently.
   if ((body.vid || who.customerId) && (await productExists(database, who.shop, body.productId))) {
-    signalsWritten(who.shop, await recordProductView(database, who.shop, { visitorId: body.vid ?? null, customerId: who.customerId }, body.productId));
+    await enginePort.signalsWritten(who.shop, await recordProductView(database, who.shop, { visitorId: body.vid ?? null, customerId: who.customerId }, body.productId));
   }
   return noContent();
 };

@@ -4,9 +4,8 @@
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { db } from "~/db.server";
 import { authenticateProxy, contextParams, json, param, parseQuery } from "~/services/proxy.server";
-import { visitorOffer } from "~/services/storefront.server";
+import { enginePort } from "~/services/engine-port.server";
 
 const schema = z.object({
   cart_total: param(z.coerce.number({ error: "must be a number of cents" }).int("must be whole cents").min(0, "cannot be negative").max(1e11)),
@@ -16,7 +15,7 @@ const schema = z.object({
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const who = await authenticateProxy(request);
   const q = parseQuery(request, schema);
-  const res = await visitorOffer(db(), who, {
+  const res = await enginePort.visitorOffer(who, {
     vid: q.vid ?? null,
     utmSource: q.utm_source ?? null,
     ref: q.ref ?? null,

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { db } from "~/db.server";
 import { recordQuizResponse } from "~/models/signals.server";
 import { authenticateProxy, json, optional, parseJsonBody, visitorId } from "~/services/proxy.server";
-import { signalsWritten } from "~/services/storefront.server";
+import { enginePort } from "~/services/engine-port.server";
 
 const key = z.string().min(1, "cannot be empty").max(64, "at most 64 characters");
 const schema = z.object({
@@ -23,6 +23,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const who = await authenticateProxy(request);
   const body = await parseJsonBody(request, schema);
   const written = await recordQuizResponse(db(), who.shop, { visitorId: body.vid ?? null, customerId: who.customerId }, body.quizId, body.answers);
-  signalsWritten(who.shop, written);
+  await enginePort.signalsWritten(who.shop, written);
   return json({ ok: true, stored: written.length > 0 });
 };

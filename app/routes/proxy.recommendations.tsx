@@ -4,9 +4,8 @@
  */
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { db } from "~/db.server";
 import { authenticateProxy, contextParams, json, jsonText, numericId, param, parseQuery } from "~/services/proxy.server";
-import { recommendationsJson } from "~/services/storefront.server";
+import { enginePort } from "~/services/engine-port.server";
 
 const CART_LINE = /^(\d{1,20}):(\d{1,4})$/;
 const NUMERIC = /^\d{1,20}$/;
@@ -63,7 +62,7 @@ const schema = z.object({
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const who = await authenticateProxy(request);
   const q = parseQuery(request, schema);
-  const body = await recommendationsJson(db(), who, {
+  const body = await enginePort.recommendationsJson(who, {
     placement: q.placement,
     productId: q.product_id ?? null,
     cart: q.cart ?? [],

@@ -22,6 +22,7 @@ import { fromGid } from "../ingest/ids";
 import { toCents } from "../ingest/money";
 import type { CustomerRecord, OrderRecord, ProductRecord } from "../ingest/records";
 import { appendChanges } from "../models/changes.server";
+import { setShopCurrency } from "../models/shop-config.server";
 import { writeTransaction } from "../models/sql.server";
 import type { Applied } from "../models/types";
 import { type AdminClient, createAdminClient } from "../shopify/admin-api/client.server";
@@ -282,7 +283,7 @@ export async function runBackfill(shop: string, accessToken: string, o: Backfill
   try {
     if (job.stage === STAGES[0] && !job.bulkOperationId) {
       const { shop: info } = await client.request<ShopResult>(SHOP_QUERY);
-      await database.shop.updateMany({ where: { id: shop }, data: { currency: info.currencyCode } });
+      await setShopCurrency(database, shop, info.currencyCode);
     }
     let restarts = 0;
     while (job.stage !== "done") {

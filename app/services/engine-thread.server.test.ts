@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db.server";
 import { seedStore } from "../../tests/helpers/store";
 import { getEngine } from "./engine.server";
-import { engineIdle, serveStorefrontCall, warmProductListsInSlices } from "./engine-thread.server";
+import { engineIdle, serveEngineCall, warmProductListsInSlices } from "./engine-thread.server";
 
 const SHOP = `warm-${crypto.randomUUID().slice(0, 8)}.myshopify.com`;
 
@@ -16,12 +16,15 @@ beforeAll(async () => {
 
 describe("engine thread side", () => {
   it("answers a forwarded decision as the JSON text the route sends, and refuses an unknown call", async () => {
-    const text = (await serveStorefrontCall("recommendationsJson", [{ shop: SHOP, customerId: null }, { placement: "product", productId: "1", limit: 3 }, Date.now()])) as string;
+    const text = (await serveEngineCall("recommendationsJson", [{ shop: SHOP, customerId: null }, { placement: "product", productId: "1", limit: 3 }, Date.now()])) as string;
     const body = JSON.parse(text);
     expect(body.placement).toBe("product");
     expect(body.products.length).toBe(3);
     expect(body.products.map((p: { id: string }) => p.id)).not.toContain("1");
-    await expect(serveStorefrontCall("dropTables", [])).rejects.toThrow(/unknown storefront call/);
+    await expect(serveEngineCall("dropTables", [])).rejects.toThrow(/unknown engine call/);
+    // Only the call object's own methods: not what every object inherits.
+    await expect(serveEngineCall("constructor", [])).rejects.toThrow(/unknown engine call/);
+    await expect(serveEngineCall("toString", [])).rejects.toThrow(/unknown engine call/);
   });
 
   it("warms the best-sellers' lists in slices that let other work run in between", async () => {
@@ -46,7 +49,7 @@ describe("engine thread side", () => {
   });
 
   it("counts a call in progress, and a recent one, as not idle", async () => {
-    const answer = serveStorefrontCall("recommendationsJson", [{ shop: SHOP, customerId: null }, { placement: "home", limit: 2 }, Date.now()]);
+    const answer = serveEngineCall("recommendationsJson", [{ shop: SHOP, customerId: null }, { placement: "home", limit: 2 }, Date.now()]);
     expect(engineIdle()).toBe(false);
     await answer;
     expect(engineIdle()).toBe(false); // answered just now

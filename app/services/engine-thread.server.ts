@@ -1,52 +1,33 @@
 /**
- * The storefront's decisions on their own thread (server.mjs starts engine-thread.mjs unless
- * ATTUNE_ENGINE=inline). The shop engines (the in-memory model, the shopper caches, the change-feed
- * followers) then live on that thread only, and the request thread keeps to HTTP, signatures and
- * validation: a decision no longer holds up acknowledging webhooks or answering other requests,
- * and the two halves of a storefront request use two cores.
+ * The engine thread's side (server.mjs starts engine-thread.mjs unless ATTUNE_ENGINE=inline). The
+ * shop engines (the in-memory models, the shopper caches, the change-feed followers) live on this
+ * thread only, and the request thread keeps to HTTP, signatures and validation: a decision never
+ * holds up acknowledging webhooks or answering other requests, and the two halves of a storefront
+ * request use two cores.
  *
- * storefront.server.ts forwards its calls here when global.__attuneEngineThread is set; on this
- * thread it is not, so the same functions run locally. Messages on one port are delivered in
- * order, so a `signalsWritten` eviction posted before a later decision is applied before it.
+ * Calls arrive from enginePort (engine-port.server.ts) on the request thread, one message each, and
+ * are answered by the same handlers that run in-process in inline mode. Messages on one port are
+ * delivered in order, so a `signalsWritten` eviction posted before a later decision is applied
+ * before it.
  */
-import { db } from "../db.server";
 import { warmProductLists } from "../engine/recs/warmup";
+import { emitApplied } from "./data-applied.server";
 import { loadedEngine } from "./engine.server";
-import { emitApplied, warmInstalledShops } from "./runtime.server";
-import { recommendations, recommendationsJson, signalsWritten, upsell, visitorOffer } from "./storefront.server";
-
-type Args<F> = F extends (tx: never, ...rest: infer R) => unknown ? R : never;
+import { answerEngineCall } from "./engine-port.server";
+import { warmInstalledShops } from "./runtime.server";
 
 /** Calls being answered, and when the last one arrived: background work runs only when both say idle. */
 let inFlight = 0;
 let lastCallAt = 0;
 
-/** Runs one forwarded storefront call (the arguments are the caller's, minus its database handle). */
-export function serveStorefrontCall(fn: string, args: unknown[]): Promise<unknown> {
+/** Answers one call posted by the request thread's enginePort. */
+export function serveEngineCall(method: string, args: unknown[]): Promise<unknown> {
   inFlight++;
   lastCallAt = performance.now();
   const done = () => void inFlight--;
-  const answer = dispatch(fn, args);
+  const answer = answerEngineCall(method, args);
   answer.then(done, done);
   return answer;
-}
-
-function dispatch(fn: string, args: unknown[]): Promise<unknown> {
-  switch (fn) {
-    case "recommendations":
-      return recommendations(db(), ...(args as Args<typeof recommendations>));
-    case "recommendationsJson":
-      return recommendationsJson(db(), ...(args as Args<typeof recommendationsJson>));
-    case "visitorOffer":
-      return visitorOffer(db(), ...(args as Args<typeof visitorOffer>));
-    case "upsell":
-      return upsell(db(), ...(args as Args<typeof upsell>));
-    case "signalsWritten":
-      signalsWritten(...(args as Parameters<typeof signalsWritten>));
-      return Promise.resolve(null);
-    default:
-      return Promise.reject(new Error(`unknown storefront call ${fn}`));
-  }
 }
 
 /** Best-sellers whose product lists are computed ahead of their first shopper, per shop. */
@@ -91,7 +72,7 @@ export async function warmProductListsInSlices(shops: string[], maxProducts = WA
 }
 
 /** Starts the engine thread's side: installed shops' engines are built now, not on a first request. */
-export function startEngineThread(): { serve: typeof serveStorefrontCall; applied: (shops: string[]) => void } {
+export function startEngineThread(): { serve: typeof serveEngineCall; applied: (shops: string[]) => void } {
   setTimeout(() => void warmInstalledShops().then((shops) => warmProductListsInSlices(shops)), 0);
-  return { serve: serveStorefrontCall, applied: (shops) => emitApplied(new Set(shops)) };
+  return { serve: serveEngineCall, applied: (shops) => emitApplied(new Set(shops)) };
 }

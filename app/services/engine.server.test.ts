@@ -1,7 +1,7 @@
 /**
  * The engine registry against a real database: lazy shared builds, following the change feed after
- * webhooks are applied (orders, products, redactions, shop erasure), pruned feeds, config reloads,
- * and two "instances" (two registries, two clients) over one database.
+ * webhooks are applied (orders, products, redactions, shop erasure), pruned feeds, configuration
+ * saved through the feed, and two "instances" (two registries, two clients) over one database.
  */
 import crypto from "node:crypto";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -11,6 +11,8 @@ import { EngineRegistry } from "./engine.server";
 import { backendNames, createBackend, type Backend } from "../../tests/helpers/databases";
 import { orderRecord, orderWebhook, seedStore } from "../../tests/helpers/store";
 import { upsertOrder } from "../models/orders.server";
+import { putRule, removeRule } from "../models/shop-config.server";
+import { appendChanges } from "../models/changes.server";
 import { SECRET, sample, sendWebhook } from "../../tests/helpers/webhooks";
 
 let shop: string;
@@ -157,16 +159,38 @@ describe("EngineRegistry on SQLite", () => {
     expect(next.model.ordersOf("200").map((o) => o.id).sort()).toEqual(["11", "16"]);
   });
 
-  it("reloads the configuration when rules change", async () => {
+  it("reloads the configuration when a saved rule's config event is followed, and only then", async () => {
     await seedStore(db(), shop, base());
-    const reg = registry(db(), { configPollMs: 0 });
+    const reg = registry();
     const engine = (await reg.get(shop))!;
     expect(engine.config.rules).toEqual([]);
-    await db().rule.create({
-      data: { shopId: shop, id: "r1", name: "Trending", definition: JSON.stringify({ placements: ["home"], segmentIds: [], content: {}, strategy: "trending" }) },
-    });
+    // A row written without its event is not seen: the feed is the only channel.
+    await db().rule.create({ data: { shopId: shop, id: "r0", name: "Unannounced", definition: JSON.stringify({ placements: ["home"], segmentIds: [], content: {}, strategy: "trending" }) } });
     await reg.follow(shop);
-    expect(engine.config.rules.map((r) => r.id)).toEqual(["r1"]);
+    expect(engine.config.rules).toEqual([]);
+    await putRule(db(), shop, { id: "r1", name: "Trending", definition: { placements: ["home"], segmentIds: [], content: {}, strategy: "trending" } });
+    expect((await reg.follow(shop)).applied).toBe(1);
+    expect(engine.config.rules.map((r) => r.id)).toEqual(["r0", "r1"]);
+    expect(await removeRule(db(), shop, "r1")).toBe(true);
+    await reg.follow(shop);
+    expect(engine.config.rules.map((r) => r.id)).toEqual(["r0"]);
+  });
+});
+
+describe("the feed's config and loyalty events", () => {
+  it("an admin save (settings written, config event appended in its transaction) reloads the storefront settings; loyalty events are followed", async () => {
+    await seedStore(db(), shop, base());
+    const reg = registry();
+    const engine = (await reg.get(shop))!;
+    expect(engine.storefront.freeShippingThresholdCents).toBeNull();
+    await db().$transaction(async (tx) => {
+      await tx.shop.update({ where: { id: shop }, data: { settings: JSON.stringify({ freeShippingThresholdCents: 4000 }) } });
+      await appendChanges(tx, shop, [{ kind: "config", entityId: "settings" }, { kind: "loyalty", entityId: "100" }]);
+    });
+    const r = await reg.follow(shop);
+    expect(r).toEqual({ applied: 2, rebuilt: false, dropped: false });
+    expect(engine.storefront.freeShippingThresholdCents).toBe(4000);
+    expect(engine.cursor).toBe((await db().changeEvent.findFirstOrThrow({ orderBy: { id: "desc" } })).id);
   });
 });
 
@@ -202,6 +226,20 @@ describe.each(backendNames())("two instances on one %s database", (name) => {
     }
     await expect.poll(() => ea.model.ordersOf("200").length, { timeout: 3000 }).toBe(2);
     await expect.poll(() => eb.model.ordersOf("200").length, { timeout: 3000 }).toBe(2);
+  });
+
+  it("a rule saved through one instance's database is in the other's configuration after one feed poll", async () => {
+    await seedStore(backend.db, shop, base());
+    const a = registry(backend.db);
+    const b = registry(second);
+    const [ea, eb] = [(await a.get(shop))!, (await b.get(shop))!];
+    await putRule(backend.db, shop, { id: "summer", name: "Summer", priority: 5, definition: { placements: ["home"], segmentIds: [], content: { heading: "Summer picks" }, strategy: "trending" } });
+    expect((await b.follow(shop)).applied).toBe(1);
+    expect(eb.config.rules.map((r) => [r.id, r.content.heading])).toEqual([["summer", "Summer picks"]]);
+    // The writing instance learns it the same way, not by a side channel.
+    expect(ea.config.rules).toEqual([]);
+    await a.follow(shop);
+    expect(ea.config.rules.map((r) => r.id)).toEqual(["summer"]);
   });
 
   it.runIf(name === "postgresql")("applies a feed event that commits after a later id was already followed", async () => {

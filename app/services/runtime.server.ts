@@ -1,6 +1,5 @@
 /**
- * Background work — the ingest worker and backfills — and the in-process "data applied" signal
- * that engine followers listen to. ATTUNE_WORKER chooses where the worker runs:
+ * Background work: the ingest worker and backfills. ATTUNE_WORKER chooses where the worker runs:
  * - inline: in this thread, started with the server (dev server, the demo's child app);
  * - thread: server.mjs runs it on a worker thread, so acknowledging a webhook never queues behind
  *   applying one (the acks and the applies each get a core); the thread relays "applied" here;
@@ -12,9 +11,9 @@ import { log } from "../utils/log.server";
 import { resumeBackfills } from "./backfill.server";
 import { startWorker } from "./ingest-worker.server";
 import { pruneChanges } from "../models/changes.server";
-
-type Listener = (shops: Set<string>) => void;
-const listeners = new Set<Listener>();
+import { emitApplied } from "./data-applied.server";
+import { engineThread } from "./engine-link.server";
+import { warmEngines } from "./engine.server";
 
 declare global {
   // eslint-disable-next-line no-var
@@ -24,9 +23,6 @@ declare global {
   /** Set by server.mjs in thread mode: wakes the worker thread. */
   // eslint-disable-next-line no-var
   var __attuneNotifyWorker: (() => void) | undefined;
-  /** Set by server.mjs when storefront decisions run on the engine thread (engine-thread.mjs). */
-  // eslint-disable-next-line no-var
-  var __attuneEngineThread: ((fn: string, args: unknown[]) => Promise<unknown>) | undefined;
 }
 
 const HOUR = 3_600_000;
@@ -34,7 +30,7 @@ const HOUR = 3_600_000;
 export const CHANGE_RETENTION_MS = 24 * HOUR;
 
 /** Starts the ingest worker, change-feed retention and backfill resumption in the calling thread. */
-export function runIngestWorker(onApplied: Listener = emitApplied) {
+export function runIngestWorker(onApplied: (shops: Set<string>) => void = emitApplied) {
   const worker = startWorker({ db: db(), secret: env().SHOPIFY_API_SECRET, onApplied });
   // Backfills interrupted by a restart (or seeded as pending) continue in the background.
   resumeBackfills().catch((e) => log.error("backfill resume failed", { error: (e as Error).message }));
@@ -51,7 +47,7 @@ export function ensureRuntime() {
   if (env().ATTUNE_WORKER === "off") return;
   // Serving process: build installed shops' engines now, not on a shopper's first request (where
   // the engines live: on the engine thread, which warms its own, or here).
-  if (!global.__attuneEngineThread) setTimeout(() => void warmInstalledShops(), 0);
+  if (!engineThread()) setTimeout(() => void warmInstalledShops(), 0);
   if (env().ATTUNE_WORKER !== "inline") return;
   global.__attuneWorker = runIngestWorker();
   // On shutdown, let the worker finish its current transaction (an interrupted one would only be redone).
@@ -64,7 +60,6 @@ export function ensureRuntime() {
 export async function warmInstalledShops(): Promise<string[]> {
   try {
     const shops = (await db().shop.findMany({ where: { uninstalledAt: null }, select: { id: true } })).map((s) => s.id);
-    const { warmEngines } = await import("./engine.server");
     await warmEngines(shops);
     return shops;
   } catch (e) {
@@ -77,15 +72,4 @@ export function notifyWorker() {
   ensureRuntime();
   if (global.__attuneWorker) global.__attuneWorker.notify();
   else global.__attuneNotifyWorker?.();
-}
-
-/** Tell this process's listeners that data changed for these shops. */
-export function emitApplied(shops: Set<string>) {
-  listeners.forEach((l) => l(shops));
-}
-
-/** Subscribe to "data changed for these shops" (in this process). */
-export function onDataApplied(listener: Listener): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
 }

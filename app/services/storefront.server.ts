@@ -1,5 +1,6 @@
 /**
- * Storefront decisions: what the app proxy routes and the checkout upsell route answer.
+ * Storefront decisions: what the app proxy routes and the checkout upsell route answer. These run
+ * where the shop engines live; routes reach them through enginePort (engine-port.server.ts).
  *
  * Identity is passed in by the route from verified sources only (the app proxy signature's
  * shop and logged_in_customer_id, or the checkout session token's dest and sub). Everything else
@@ -7,6 +8,7 @@
  */
 import { decide, type Decision } from "../engine/decide";
 import type { CatalogProduct, Device, Id, Offer, Placement, Recommendation, Recommender, ShopperContext, StrategyName } from "../engine/types";
+import { recommenderFor } from "../engine/recs/recommend";
 import { normalizeTrafficSource } from "../engine/segments/traffic";
 import type { VisitorOffer } from "../engine/rules/visitor-offers";
 import type { ShopperSignals } from "../models/store-data.server";
@@ -117,8 +119,6 @@ function signals(tx: Tx, engine: ShopEngine, who: ShopperIdentity, vid: string |
  * engine forgets them now; other instances do when they follow the feed.
  */
 export function signalsWritten(shop: string, entities: readonly string[]): void {
-  // Posted before this request's answer, so the engine thread evicts before any later decision.
-  if (global.__attuneEngineThread) return void global.__attuneEngineThread("signalsWritten", [shop, entities]);
   const engine = loadedEngine(shop);
   if (engine) for (const entity of entities) engine.signals.evict(entity);
 }
@@ -189,20 +189,18 @@ export function shapeDecision(engine: ShopEngine, decision: Decision, extra: { c
 
 /** null when the shop has no data in Attune (not installed, or erased). */
 export async function recommendations(tx: Tx, who: ShopperIdentity, input: RecommendationsInput, now = Date.now()): Promise<RecommendationsResponse | null> {
-  if (global.__attuneEngineThread) return global.__attuneEngineThread("recommendations", [who, input, now]) as Promise<RecommendationsResponse | null>;
   const engine = await getEngine(who.shop);
   if (!engine) return null;
   return recommendationsWith(tx, engine, who, input, now);
 }
 
 /**
- * recommendations() as its JSON text, what the proxy route sends. On the engine thread the text is
- * made there: a string crosses threads for the cost of a copy, a response object for a structured
- * clone of every card (measured: the clone and the stringify were half of what a decision added to
- * the request thread).
+ * recommendations() as its JSON text, what the proxy route sends. Under `npm start` the text is
+ * made on the engine thread: a string crosses threads for the cost of a copy, a response object
+ * for a structured clone of every card (measured: the clone and the stringify were half of what a
+ * decision added to the request thread).
  */
 export async function recommendationsJson(tx: Tx, who: ShopperIdentity, input: RecommendationsInput, now = Date.now()): Promise<string | null> {
-  if (global.__attuneEngineThread) return global.__attuneEngineThread("recommendationsJson", [who, input, now]) as Promise<string | null>;
   const res = await recommendations(tx, who, input, now);
   return res && JSON.stringify(res);
 }
@@ -224,7 +222,7 @@ export async function recommendationsWith(tx: Tx, engine: ShopEngine, who: Shopp
   if (cart.length) ctx.cart = cart;
   if (input.exclude?.length) ctx.exclude = input.exclude;
   const decision = decide(
-    { store: engine.model, recommender: withMaxPrice(engine.model, input.maxPriceCents), config: engine.config },
+    { store: engine.model, recommender: withMaxPrice(recommenderFor(engine.model), input.maxPriceCents), config: engine.config },
     ctx,
     { limit: input.limit, explain: false },
   );
@@ -236,14 +234,13 @@ export async function recommendationsWith(tx: Tx, engine: ShopEngine, who: Shopp
 }
 
 export async function visitorOffer(tx: Tx, who: ShopperIdentity, req: RequestContext & { cartTotalCents?: number | null }, now = Date.now()): Promise<OfferResponse | null> {
-  if (global.__attuneEngineThread) return global.__attuneEngineThread("visitorOffer", [who, req, now]) as Promise<OfferResponse | null>;
   const engine = await getEngine(who.shop);
   if (!engine) return null;
   const sig = await signals(tx, engine, who, req.vid);
   const ctx = baseContext(engine, who, req, sig, "app_embed", now);
   // The embed knows the cart's total only: one priced line carries it for the cart-value rules.
   if (req.cartTotalCents && req.cartTotalCents > 0) ctx.cart = [{ productId: "cart-total", quantity: 1, priceCents: req.cartTotalCents }];
-  const decision = decide({ store: engine.model, recommender: engine.model, config: engine.config }, ctx, { limit: 0, explain: false });
+  const decision = decide({ store: engine.model, recommender: recommenderFor(engine.model), config: engine.config }, ctx, { limit: 0, explain: false });
   const vo = decision.visitorOffer;
   if (!vo) return { offer: null };
   return {
@@ -269,7 +266,6 @@ export interface UpsellProduct {
 
 /** The checkout / thank-you upsell (extensions/attune-checkout): products with a buyable variant. */
 export async function upsell(tx: Tx, who: ShopperIdentity, placement: "checkout" | "thank_you", limit: number, now = Date.now()): Promise<{ products: UpsellProduct[] } | null> {
-  if (global.__attuneEngineThread) return global.__attuneEngineThread("upsell", [who, placement, limit, now]) as Promise<{ products: UpsellProduct[] } | null>;
   const engine = await getEngine(who.shop);
   if (!engine) return null;
   const res = await recommendationsWith(tx, engine, who, { placement, limit }, now);

@@ -4,6 +4,7 @@
  * and the e2e store both use it, so what the demo shows is what the e2e tests check.
  */
 import type { Db } from "../../app/db.server";
+import { appendChanges } from "../../app/models/changes.server";
 
 export const PINTEREST_HEADING = "Trending on Pinterest";
 export const CANADA_HEADING = "Hello from our Canadian shelf";
@@ -39,18 +40,28 @@ export const RULES = [
   },
 ];
 
-/** Writes the configuration for a shop (the Shop row must exist). */
+/**
+ * Writes the configuration for a shop (the Shop row must exist), with its `config` events in the
+ * same transaction, as an admin save does: a running app's engines reload it on their next poll.
+ */
 export async function writeMerchantConfig(db: Db, shop: string) {
-  await db.shop.update({ where: { id: shop }, data: { settings: JSON.stringify(SHOP_SETTINGS) } });
-  for (const s of SEGMENTS) {
-    await db.segment.upsert({
-      where: { shopId_id: { shopId: shop, id: s.id } },
-      create: { shopId: shop, id: s.id, name: s.name, definition: JSON.stringify(s.definition) },
-      update: { name: s.name, definition: JSON.stringify(s.definition) },
-    });
-  }
-  for (const r of RULES) {
-    const data = { name: r.name, priority: r.priority, enabled: true, definition: JSON.stringify(r.definition) };
-    await db.rule.upsert({ where: { shopId_id: { shopId: shop, id: r.id } }, create: { shopId: shop, id: r.id, ...data }, update: data });
-  }
+  await db.$transaction(async (tx) => {
+    await tx.shop.update({ where: { id: shop }, data: { settings: JSON.stringify(SHOP_SETTINGS) } });
+    for (const s of SEGMENTS) {
+      await tx.segment.upsert({
+        where: { shopId_id: { shopId: shop, id: s.id } },
+        create: { shopId: shop, id: s.id, name: s.name, definition: JSON.stringify(s.definition) },
+        update: { name: s.name, definition: JSON.stringify(s.definition) },
+      });
+    }
+    for (const r of RULES) {
+      const data = { name: r.name, priority: r.priority, enabled: true, definition: JSON.stringify(r.definition) };
+      await tx.rule.upsert({ where: { shopId_id: { shopId: shop, id: r.id } }, create: { shopId: shop, id: r.id, ...data }, update: data });
+    }
+    await appendChanges(tx, shop, [
+      { kind: "config", entityId: "settings" },
+      ...SEGMENTS.map((s) => ({ kind: "config" as const, entityId: `segment:${s.id}` })),
+      ...RULES.map((r) => ({ kind: "config" as const, entityId: `rule:${r.id}` })),
+    ]);
+  });
 }

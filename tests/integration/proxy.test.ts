@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../app/db.server";
 import { recordProductView } from "../../app/models/signals.server";
 import { engines } from "../../app/services/engine.server";
+import { putRule, removeRule } from "../../app/models/shop-config.server";
 import { signedProxyQuery } from "../../scripts/simulator/sign";
 import { seedStore } from "../helpers/store";
 import { SECRET } from "../helpers/webhooks";
@@ -255,10 +256,8 @@ describe("POST events and quiz", () => {
   });
 
   it("a guest's storefront country reaches country rules; without a rule there is no banner content", async () => {
-    await db().rule.create({
-      data: { shopId: A, id: "ca", name: "Canada", priority: 10, definition: JSON.stringify({ placements: ["home"], segmentIds: ["country:ca"], content: { heading: "Shipping to Canada" }, strategy: "trending_in_country" }) },
-    });
-    await (await engines()).reloadConfig(A);
+    await putRule(db(), A, { id: "ca", name: "Canada", priority: 10, definition: { placements: ["home"], segmentIds: ["country:ca"], content: { heading: "Shipping to Canada" }, strategy: "trending_in_country" } });
+    await (await engines()).follow(A);
     const canadian = await recs(A, { placement: "home", country: "ca" });
     expect(canadian.rule).toEqual({ id: "ca", name: "Canada" });
     expect(canadian.content.heading).toBe("Shipping to Canada");
@@ -267,15 +266,13 @@ describe("POST events and quiz", () => {
     expect(american.content.heading ?? null).toBeNull();
     const bad = await get("recommendations", A, { placement: "home", country: "Canada" });
     expect(bad.status).toBe(400);
-    await db().rule.delete({ where: { shopId_id: { shopId: A, id: "ca" } } });
-    await (await engines()).reloadConfig(A);
+    await removeRule(db(), A, "ca");
+    await (await engines()).follow(A);
   });
 
   it("uses a guest's stored views (by vid) as recently viewed", async () => {
-    await db().rule.create({
-      data: { shopId: A, id: "rv", name: "Recently viewed on home", priority: 10, definition: JSON.stringify({ placements: ["home"], segmentIds: [], content: { heading: "Still thinking?" }, strategy: "recently_viewed" }) },
-    });
-    await (await engines()).reloadConfig(A);
+    await putRule(db(), A, { id: "rv", name: "Recently viewed on home", priority: 10, definition: { placements: ["home"], segmentIds: [], content: { heading: "Still thinking?" }, strategy: "recently_viewed" } });
+    await (await engines()).follow(A);
     await post("events", proxyUrl("events", A), { type: "product_view", productId: "12", vid: "visitor-rv-01" });
     const body = await recs(A, { placement: "home", vid: "visitor-rv-01", limit: "3" });
     expect(body.rule).toEqual({ id: "rv", name: "Recently viewed on home" });
@@ -283,15 +280,13 @@ describe("POST events and quiz", () => {
     expect(body.products[0]).toMatchObject({ id: "12", strategy: "recently_viewed" });
     const other = await recs(A, { placement: "home", vid: "visitor-rv-02", limit: "3" });
     expect(ids(other)).not.toContain("12");
-    await db().rule.delete({ where: { shopId_id: { shopId: A, id: "rv" } } });
-    await (await engines()).reloadConfig(A);
+    await removeRule(db(), A, "rv");
+    await (await engines()).follow(A);
   });
 
   it("keeps a shopper's cached signals exact: a view through the events route shows at once, another instance's after a feed follow", async () => {
-    await db().rule.create({
-      data: { shopId: A, id: "rv2", name: "Recently viewed", priority: 10, definition: JSON.stringify({ placements: ["home"], segmentIds: [], strategy: "recently_viewed" }) },
-    });
-    await (await engines()).reloadConfig(A);
+    await putRule(db(), A, { id: "rv2", name: "Recently viewed", priority: 10, definition: { placements: ["home"], segmentIds: [], strategy: "recently_viewed" } });
+    await (await engines()).follow(A);
     const engine = (await engines()).peek(A)!;
     // First request caches "no signals" for this visitor.
     expect(ids(await recs(A, { placement: "home", vid: "visitor-cache-1", limit: "3" }))).not.toContain("11");
@@ -304,8 +299,8 @@ describe("POST events and quiz", () => {
     expect(ids(await recs(A, { placement: "home", vid: "visitor-cache-1", limit: "3" }))[0]).toBe("11");
     await (await engines()).follow(A);
     expect(ids(await recs(A, { placement: "home", vid: "visitor-cache-1", limit: "3" })).slice(0, 2)).toEqual(["10", "11"]);
-    await db().rule.delete({ where: { shopId_id: { shopId: A, id: "rv2" } } });
-    await (await engines()).reloadConfig(A);
+    await removeRule(db(), A, "rv2");
+    await (await engines()).follow(A);
   });
 
   it("a quiz answer marks the visitor as returning on their next request, through the cache", async () => {

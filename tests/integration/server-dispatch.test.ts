@@ -4,7 +4,8 @@
  * headers), methods a route does not handle still get Remix's answer, and a webhook is acknowledged.
  * Storefront decisions run on the engine thread (server.mjs's default): the routes that forward to it
  * answer with the same statuses, headers and bodies, and a signal written by the request thread and
- * an order applied by the ingest thread both reach the next decision.
+ * an order applied by the ingest thread both reach the next decision, and so does a rule saved
+ * while the server runs (its config event, followed by the engine thread).
  */
 import crypto from "node:crypto";
 import os from "node:os";
@@ -16,6 +17,7 @@ import { orderCreateBody } from "../../scripts/simulator/orders";
 import { signedProxyQuery, webhookHeaders } from "../../scripts/simulator/sign";
 import { type AppServer, ensureBuilt, startApp, waitForDrain } from "../helpers/server";
 import { seedStore } from "../helpers/store";
+import { putRule } from "../../app/models/shop-config.server";
 
 const SECRET = "dispatch-test-secret";
 const SHOP = "dispatch-test.myshopify.com";
@@ -135,5 +137,15 @@ describe("direct dispatch in server.mjs", () => {
     const deadline = Date.now() + 5_000;
     while ((await firstOrder()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(await firstOrder()).toBe(false);
+  });
+
+  it("a rule saved while the server runs reaches the engine thread's decisions through the change feed", async () => {
+    const heading = async () => ((await (await fetch(proxy("recommendations", { placement: "home", limit: "2" }))).json()) as { content: { heading: string | null } }).content.heading;
+    expect(await heading()).toBeNull();
+    await putRule(db, SHOP, { id: "live", name: "Saved live", priority: 90, definition: { placements: ["home"], segmentIds: [], content: { heading: "Saved while running" }, strategy: "trending" } });
+    // One feed poll (1 s) on the engine thread; nothing tells it directly.
+    const deadline = Date.now() + 5_000;
+    while ((await heading()) === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(await heading()).toBe("Saved while running");
   });
 });

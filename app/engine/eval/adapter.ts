@@ -1,5 +1,6 @@
 import type { CatalogProduct, CustomerFact, OrderFact, StrategyName } from "../types";
 import { StoreModel, type ModelOptions, type StoreData } from "../model/store-model";
+import { recommend } from "../recs/recommend";
 import type { Predictor } from "./baselines";
 import type { CompletionTask, NextBasketTask } from "./datasets";
 
@@ -87,7 +88,7 @@ export function strategyPredictor(strategy: StrategyName, opts: ModelOptions = {
     return task.users.map((user, u) => {
       const times = basketTimes(task, u);
       const now = (times[times.length - 1] ?? EPOCH) + 7 * DAY;
-      const rows = model.recommend({ strategy, context: { placement: "home", customerId: user, now }, limit: k, filters: FILTERS });
+      const rows = recommend(model, { strategy, context: { placement: "home", customerId: user, now }, limit: k, filters: FILTERS });
       return rows.map((r) => catalog.item(r.productId));
     });
   };
@@ -125,6 +126,6 @@ export function completionStrategy(strategy: StrategyName): CompletionPredictor 
       strategy === "bought_together"
         ? { placement: "product" as const, customerId: null, productId: cart[0].productId, cart: cart.slice(1), now: EPOCH }
         : { placement: "cart" as const, customerId: null, cart, now: EPOCH };
-    return model.recommend({ strategy, context, limit: k, filters: FILTERS }).map((r) => catalog.item(r.productId));
+    return recommend(model, { strategy, context, limit: k, filters: FILTERS }).map((r) => catalog.item(r.productId));
   };
 }

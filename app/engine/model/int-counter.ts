@@ -4,7 +4,7 @@
  *
  * Why not Map<number, number>: a store has tens of thousands of items, each with hundreds of
  * co-purchase partners; a Map entry costs ~40 bytes where this costs 8-11, and one typed array per
- * item snapshots and restores as raw bytes. Counts that fall to zero stay as dead slots until the
+ * item is one object for the GC to mark, not hundreds. Counts that fall to zero stay as dead slots until the
  * next resize, so retracting an order never needs tombstones.
  */
 const EMPTY = -1;
@@ -26,20 +26,6 @@ export class IntCounter {
     const c = new IntCounter(Math.ceil((n * 4) / 3) + 1);
     for (let i = 0; i < n; i++) c.add(keys[i], counts[i]);
     return c;
-  }
-
-  static fromSlots(slots: Int32Array): IntCounter {
-    const c = new IntCounter(4);
-    c.slots = slots;
-    let used = 0;
-    for (let i = 0; i < slots.length; i += 2) if (slots[i] !== EMPTY) used++;
-    c.used = used;
-    return c;
-  }
-
-  /** The raw slot array (for snapshots); do not mutate. */
-  rawSlots(): Int32Array {
-    return this.slots;
   }
 
   get(key: number): number {

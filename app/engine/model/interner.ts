@@ -37,19 +37,4 @@ export class Interner {
   get capacity(): number {
     return this.ids.length;
   }
-
-  /** Ids in index order (holes as null) for snapshots. */
-  toArray(): (string | null)[] {
-    return this.ids.map((id) => id ?? null);
-  }
-
-  static fromArray(ids: (string | null)[]): Interner {
-    const it = new Interner();
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i];
-      it.ids.push(id ?? undefined);
-      if (id != null) it.index.set(id, i);
-    }
-    return it;
-  }
 }

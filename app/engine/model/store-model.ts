@@ -3,19 +3,14 @@ import type {
   CustomerFact,
   Id,
   OrderFact,
-  Recommendation,
-  RecommendRequest,
-  Recommender,
   StoreView,
 } from "../types";
-import { recommend } from "../recs/recommend";
 import { DEFAULT_PICKS, type PicksParams } from "../recs/params";
 import { Interner } from "./interner";
 import { ItemStats, type StatsOptions } from "./item-stats";
 import { Lru } from "../lru";
 import { OrderLog } from "./order-log";
 import { itemOrderCounts, type OrderRecord } from "./order-record";
-import { decodeSnapshot, encodeSnapshot } from "./snapshot";
 
 export interface ModelOptions extends Partial<StatsOptions> {
   /** picked_for_you hyper-parameters (defaults chosen on a validation split, see docs). */
@@ -44,7 +39,7 @@ const DEFAULT_STATS: StatsOptions = {
  * out-of-order, duplicated and revised webhook deliveries. External ids are interned to ints once;
  * everything hot is indexed by those ints.
  */
-export class StoreModel implements StoreView, Recommender {
+export class StoreModel implements StoreView {
   readonly statsOptions: StatsOptions;
   readonly picks: PicksParams;
   readonly stats: ItemStats;
@@ -105,14 +100,6 @@ export class StoreModel implements StoreView, Recommender {
         return m;
       },
     };
-  }
-
-  static restore(snapshot: Uint8Array, opts: ModelOptions = {}): StoreModel {
-    return decodeSnapshot(snapshot, opts);
-  }
-
-  snapshot(): Uint8Array {
-    return encodeSnapshot(this);
   }
 
   // ---- catalog and customers ----
@@ -194,10 +181,6 @@ export class StoreModel implements StoreView, Recommender {
       .map((r) => r.fact);
   }
 
-  recommend(req: RecommendRequest): Recommendation[] {
-    return recommend(this, req);
-  }
-
   // ---- read access for the strategies (int-indexed) ----
 
   productIndex(id: Id): number {
@@ -270,33 +253,16 @@ export class StoreModel implements StoreView, Recommender {
     return value;
   }
 
-  // ---- internals shared with the snapshot codec ----
-
-  /** @internal */
-  exportState() {
-    return {
-      productIds: this.productIds,
-      productFacts: this.productFacts,
-      customerIds: this.customerIds,
-      customerFacts: this.customerFacts,
-    };
+  /** Every customer id the model holds (a redaction whose subject is unknown scans them). */
+  *knownCustomerIds(): Generator<Id> {
+    const ids = this.customerIds;
+    for (let i = 0; i < ids.capacity; i++) {
+      const id = ids.idAt(i);
+      if (id !== undefined) yield id;
+    }
   }
 
-  /** @internal The live orders as records, in the order they were applied (for the snapshot codec). */
-  liveOrders(): OrderRecord[] {
-    return [...this.recordsIn([...this.orderSlots.values()].sort((a, b) => a - b))];
-  }
-
-  /** @internal Restores catalog, customers and orders (statistics come from the snapshot). */
-  importState(s: ReturnType<StoreModel["exportState"]> & { orders: Iterable<OrderFact> }): void {
-    this.productIds = s.productIds;
-    this.productFacts = s.productFacts;
-    this.customerIds = s.customerIds;
-    this.customerFacts = s.customerFacts;
-    for (const o of s.orders) this.append(o);
-    this.sortHistories();
-    this.catalogVersion++;
-  }
+  // ---- internals ----
 
   /** Puts an order in the log and its customer's list, unsorted (no statistics); returns its slot. */
   private append(o: OrderFact): number {

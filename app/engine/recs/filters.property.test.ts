@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import type { CatalogProduct, OrderFact, RecommendationFilters, ShopperContext, StrategyName } from "../types";
 import { StoreModel } from "../model/store-model";
+import { recommend } from "./recommend";
 import { customer, DAY, product, T0 } from "../model/test-store";
 
 const STRATEGIES: StrategyName[] = [
@@ -85,7 +86,7 @@ describe("business filters hold for every strategy", () => {
           excludeProductIds: r.exclude,
           consumableProductTypes: r.consumables,
         };
-        const rows = m.recommend({ strategy: r.strategy, context, limit: r.limit, filters });
+        const rows = recommend(m, { strategy: r.strategy, context, limit: r.limit, filters });
 
         expect(rows.length).toBeLessThanOrEqual(r.limit);
         expect(new Set(rows.map((x) => x.productId)).size).toBe(rows.length);
@@ -117,7 +118,7 @@ describe("business filters hold for every strategy", () => {
     fc.assert(
       fc.property(storeArb, fc.uniqueArray(fc.constantFrom(...PIDS), { minLength: 1, maxLength: 3 }), fc.constantFrom(...rowStrategies), (s, pins, strategy) => {
         const m = buildStore(s);
-        const rows = m.recommend({ strategy, context: { placement: "home", customerId: null, now: T0 + 130 * DAY }, limit: 10, filters: { pinnedProductIds: pins } });
+        const rows = recommend(m, { strategy, context: { placement: "home", customerId: null, now: T0 + 130 * DAY }, limit: 10, filters: { pinnedProductIds: pins } });
         const eligiblePins = pins.filter((id) => m.product(id)!.available && m.product(id)!.published);
         expect(rows.slice(0, eligiblePins.length).map((x) => x.productId)).toEqual(eligiblePins);
       }),

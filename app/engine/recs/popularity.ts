@@ -1,6 +1,6 @@
 import type { StoreModel } from "../model/store-model";
 import { type Candidate, type RecsContext } from "./context";
-import { attributeKeys } from "./similarity";
+import { attributeKeys } from "./attributes";
 import { topIndexes } from "./top-k";
 
 /** How many ranked items the cached popularity lists hold; filters rarely reject more than this. */

@@ -1,4 +1,4 @@
-import type { Recommendation, RecommendRequest, StrategyName } from "../types";
+import type { Recommendation, RecommendRequest, Recommender, StrategyName } from "../types";
 import type { StoreModel } from "../model/store-model";
 import { alsoBought, boughtTogether, cartComplements } from "./association";
 import { labelled, type Candidate, type RecsContext } from "./context";
@@ -65,6 +65,11 @@ export function recommend(model: StoreModel, req: RecommendRequest): Recommendat
   if (PERSONAL_ONLY.has(req.strategy) && history.length === 0) return [];
   const candidates = STRATEGIES[req.strategy](ctx);
   return assembleRow(model, req, eligible, candidates);
+}
+
+/** The model's rows as decide() asks for them. */
+export function recommenderFor(model: StoreModel): Recommender {
+  return { recommend: (req) => recommend(model, req) };
 }
 
 /**

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { RecommendRequest, ShopperContext, StrategyName } from "../types";
 import { StoreModel } from "../model/store-model";
+import { recommend } from "./recommend";
 import { customer, DAY, order, product, T0 } from "../model/test-store";
 
 const NOW = T0 + 100 * DAY;
 const ctx = (over: Partial<ShopperContext> = {}): ShopperContext => ({ placement: "home", customerId: null, now: NOW, ...over });
-const ids = (m: StoreModel, req: RecommendRequest) => m.recommend(req).map((r) => r.productId);
+const ids = (m: StoreModel, req: RecommendRequest) => recommend(m, req).map((r) => r.productId);
 
 describe("bought_together", () => {
   // "bag" is in most orders; "filter" goes specifically with "kettle".
@@ -18,7 +19,7 @@ describe("bought_together", () => {
   const m = StoreModel.build({ products, customers: [], orders });
 
   it("ranks the specific complement above the item that is in every basket", () => {
-    const rows = m.recommend({ strategy: "bought_together", context: ctx({ placement: "product", productId: "kettle" }), limit: 3 });
+    const rows = recommend(m, { strategy: "bought_together", context: ctx({ placement: "product", productId: "kettle" }), limit: 3 });
     expect(rows[0].productId).toBe("filter");
     expect(rows[0].reason).toBe("Often bought with Kettle");
     expect(rows.map((r) => r.productId)).not.toContain("kettle");
@@ -49,7 +50,7 @@ describe("cart_complements", () => {
       ...Array.from({ length: 20 }, () => order(null, ["spoon"], T0)),
     ];
     const m = StoreModel.build({ products, customers: [], orders });
-    const rows = m.recommend({ strategy: "cart_complements", context: ctx({ placement: "cart", cart: [{ productId: "kettle", quantity: 1 }, { productId: "mug", quantity: 1 }] }), limit: 5 });
+    const rows = recommend(m, { strategy: "cart_complements", context: ctx({ placement: "cart", cart: [{ productId: "kettle", quantity: 1 }, { productId: "mug", quantity: 1 }] }), limit: 5 });
     expect(rows[0].productId).toBe("tray");
     expect(rows[0].reason).toBe("Goes well with Kettle and Mug in your cart");
     expect(rows.slice(1, 3).map((r) => r.productId).sort()).toEqual(["filter", "saucer"]);
@@ -67,7 +68,7 @@ describe("also_bought", () => {
       order("u3", ["c"], T0), order("u4", ["c", "d"], T0), order("u5", ["c"], T0),
     ];
     const m = StoreModel.build({ products, customers: [], orders });
-    const rows = m.recommend({ strategy: "also_bought", context: ctx({ productId: "a" }), limit: 2 });
+    const rows = recommend(m, { strategy: "also_bought", context: ctx({ productId: "a" }), limit: 2 });
     expect(rows[0]).toMatchObject({ productId: "b", strategy: "also_bought" });
     expect(rows[0].reason).toBe("Customers who bought Product a also bought this");
   });
@@ -92,29 +93,29 @@ describe("picked_for_you and buy_again", () => {
   const filters = { consumableProductTypes: ["Dairy", "Bakery", "Pantry", "Snacks"] };
 
   it("puts the shopper's regulars first and never re-sells a bought non-consumable", () => {
-    const rows = m.recommend({ strategy: "picked_for_you", context: ctx({ customerId: "me" }), limit: 5, filters });
+    const rows = recommend(m, { strategy: "picked_for_you", context: ctx({ customerId: "me" }), limit: 5, filters });
     expect(rows[0]).toMatchObject({ productId: "milk", reason: "One of your regulars" });
     expect(rows.map((r) => r.productId)).not.toContain("tv");
     expect(rows.map((r) => r.productId)).toContain("jam"); // bought by buyers of bread
   });
 
   it("gives a cold shopper trending items, labelled as such", () => {
-    const rows = m.recommend({ strategy: "picked_for_you", context: ctx({ customerId: "stranger" }), limit: 2, filters });
+    const rows = recommend(m, { strategy: "picked_for_you", context: ctx({ customerId: "stranger" }), limit: 2, filters });
     expect(rows[0]).toMatchObject({ productId: "hit", strategy: "trending", reason: "Trending right now" });
   });
 
   it("buy_again surfaces a product whose usual interval has elapsed", () => {
-    const rows = m.recommend({ strategy: "buy_again", context: ctx({ customerId: "me", now: T0 + 30 * DAY }), limit: 5, filters });
+    const rows = recommend(m, { strategy: "buy_again", context: ctx({ customerId: "me", now: T0 + 30 * DAY }), limit: 5, filters });
     expect(rows.map((r) => r.productId)).toEqual(["milk"]);
     expect(rows[0].reason).toBe("Time to restock? You buy this about every 10 days");
-    expect(m.recommend({ strategy: "buy_again", context: ctx(), limit: 5, filters })).toEqual([]);
+    expect(recommend(m, { strategy: "buy_again", context: ctx(), limit: 5, filters })).toEqual([]);
   });
 
   it("an opted-out shopper only gets the non-personal trending row", () => {
     m.upsertOrder(order("shy", ["jam"], T0));
     m.upsertOrder(order("shy", ["jam"], T0 + 10 * DAY));
     for (const strategy of ["picked_for_you", "buy_again", "recently_viewed", "new_arrivals"] as StrategyName[]) {
-      const rows = m.recommend({ strategy, context: ctx({ customerId: "shy", recentlyViewed: ["tv"] }), limit: 3, filters });
+      const rows = recommend(m, { strategy, context: ctx({ customerId: "shy", recentlyViewed: ["tv"] }), limit: 3, filters });
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.every((r) => r.strategy === "trending")).toBe(true);
       expect(rows[0].productId).toBe("hit");
@@ -131,7 +132,7 @@ describe("trending", () => {
     ];
     const m = StoreModel.build({ products, customers: [], orders });
     expect(ids(m, { strategy: "trending", context: ctx(), limit: 2 })).toEqual(["new", "old"]);
-    const tw = m.recommend({ strategy: "trending_in_country", context: ctx({ country: "tw" }), limit: 1 });
+    const tw = recommend(m, { strategy: "trending_in_country", context: ctx({ country: "tw" }), limit: 1 });
     expect(tw[0]).toMatchObject({ productId: "new", reason: "Popular in Taiwan" });
   });
 });
@@ -146,17 +147,17 @@ describe("catalog strategies", () => {
   const m = StoreModel.build({ products, customers: [], orders: [order("fan", ["shirt"], T0)] });
 
   it("similar_products works for a product nobody has bought yet", () => {
-    const rows = m.recommend({ strategy: "similar_products", context: ctx({ productId: "shirt2" }), limit: 3 });
+    const rows = recommend(m, { strategy: "similar_products", context: ctx({ productId: "shirt2" }), limit: 3 });
     expect(rows[0]).toMatchObject({ productId: "shirt", reason: "Similar to Product shirt2" });
   });
 
   it("new_arrivals favours the shopper's favourite product type over a newer product", () => {
-    const rows = m.recommend({ strategy: "new_arrivals", context: ctx({ customerId: "fan" }), limit: 2 });
+    const rows = recommend(m, { strategy: "new_arrivals", context: ctx({ customerId: "fan" }), limit: 2 });
     expect(rows[0]).toMatchObject({ productId: "shirt2", reason: "New in Shirts, one of your favourites" });
   });
 
   it("recently_viewed keeps the shopper's order and drops the product on screen", () => {
-    const rows = m.recommend({ strategy: "recently_viewed", context: ctx({ productId: "hat", recentlyViewed: ["pants", "hat", "shirt2"] }), limit: 5 });
+    const rows = recommend(m, { strategy: "recently_viewed", context: ctx({ productId: "hat", recentlyViewed: ["pants", "hat", "shirt2"] }), limit: 5 });
     expect(rows.map((r) => r.productId)).toEqual(["pants", "shirt2"]);
   });
 });
@@ -179,7 +180,7 @@ describe("row assembly", () => {
   });
 
   it("puts eligible pins first and honours exclusions and the price ceiling", () => {
-    const rows = m.recommend({
+    const rows = recommend(m, {
       strategy: "trending",
       context: ctx({ cart: [{ productId: "p4", quantity: 1 }] }),
       limit: 3,
