@@ -4,7 +4,8 @@ import { eachBackend, uniqueShop } from "../../tests/helpers/databases";
 import { orderRecord, seedStore } from "../../tests/helpers/store";
 import { upsertOrder } from "./orders.server";
 import { writeTransaction } from "./sql.server";
-import { configFingerprint, loadShopConfig, shopExists } from "./shop-config.server";
+import { feedPosition, readChanges } from "./changes.server";
+import { loadShopConfig, putRule, removeRule, setShopCurrency, shopExists } from "./shop-config.server";
 
 eachBackend("shop config model", (b) => {
   let shop: string;
@@ -46,38 +47,21 @@ eachBackend("shop config model", (b) => {
     expect(await loadShopConfig(b().db, other)).toBeNull();
   });
 
-  it("the fingerprint changes with settings, currency, segments and rules, and only with them", async () => {
+  it("config writers append a config event in their transaction, and only when something changed", async () => {
     fresh();
-    expect(await configFingerprint(b().db, shop)).toBeNull();
-    await seedStore(b().db, shop, { settings: { freeShippingThresholdCents: 5000 } });
-    const history: string[] = [];
-    const fp = async () => (await configFingerprint(b().db, shop))!;
-    const changed = async (what: string) => {
-      const f = await fp();
-      expect(typeof f).toBe("string");
-      expect(f, `${what} did not change the fingerprint`).not.toBe(history.at(-1));
-      history.push(f);
-    };
-    await changed("start");
-    await writeTransaction(b().db, (tx) => upsertOrder(tx, shop, orderRecord({ id: "9", lines: ["1"] }), { customerRedacted: false }));
-    expect(await fp()).toBe(history.at(-1)); // store data is not configuration
-    await b().db.shop.update({ where: { id: shop }, data: { settings: JSON.stringify({ freeShippingThresholdCents: 7500 }) } });
-    await changed("settings");
-    await b().db.shop.update({ where: { id: shop }, data: { currency: "EUR" } });
-    await changed("currency");
-    await b().db.segment.create({ data: { shopId: shop, id: "s1", name: "S", definition: "{}" } });
-    await changed("a new segment");
-    await b().db.rule.create({ data: { shopId: shop, id: "r1", name: "R", definition: "{}" } });
-    await changed("a new rule");
-    await b().db.rule.update({ where: { shopId_id: { shopId: shop, id: "r1" } }, data: { name: "R2", updatedAt: new Date(Date.now() + 5_000) } });
-    await changed("an edited rule");
-    await b().db.rule.delete({ where: { shopId_id: { shopId: shop, id: "r1" } } });
-    await changed("a deleted rule");
-    expect(history.at(-1)).toBe(history[3]); // back to the configuration it had before the rule
-    // Another shop's edits do not touch this shop's fingerprint.
-    const before = await fp();
+    await seedStore(b().db, shop, {});
     await seedStore(b().db, other, {});
-    await b().db.rule.create({ data: { shopId: other, id: "r9", name: "R", definition: "{}" } });
-    expect(await fp()).toBe(before);
+    const events = async (s: string) => (await readChanges(b().db, s, 0, await feedPosition(b().db))).filter((e) => e.kind === "config").map((e) => e.entityId);
+    const before = await events(shop);
+    await putRule(b().db, shop, { id: "r1", name: "R", definition: { placements: ["home"], strategy: "trending" } });
+    await setShopCurrency(b().db, shop, "EUR");
+    await setShopCurrency(b().db, shop, "EUR"); // unchanged: no event
+    expect(await removeRule(b().db, shop, "r1")).toBe(true);
+    expect(await removeRule(b().db, shop, "r1")).toBe(false); // nothing removed: no event
+    expect((await events(shop)).slice(before.length)).toEqual(["rule:r1", "settings", "rule:r1"]);
+    expect(await events(other)).toEqual([]);
+    // A store-data write is not configuration.
+    await writeTransaction(b().db, (tx) => upsertOrder(tx, shop, orderRecord({ id: "9", lines: ["1"] }), { customerRedacted: false }));
+    expect((await events(shop)).slice(before.length)).toHaveLength(3);
   });
 });
