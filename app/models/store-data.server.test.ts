@@ -8,7 +8,6 @@ import {
   loadOrdersByIds,
   loadProduct,
   loadProducts,
-  loadShopperSignals,
   loadVariantIndex,
   resolveVariants,
   streamOrders,
@@ -119,21 +118,5 @@ describe("store-data loaders", () => {
     expect(loaded.storefront.freeShippingThresholdCents).toBe(5000);
     expect(loaded.problems.some((p) => p.startsWith("rule r2"))).toBe(true);
     expect(await loadShopConfig(db(), other)).toBeNull();
-  });
-
-  it("load shopper signals by vid and by customer, most recent first", async () => {
-    await seedStore(db(), shop, {});
-    for (const [i, pid] of ["1", "2", "1", "3"].entries()) {
-      await db().browsingEvent.create({ data: { shopId: shop, visitorId: "visitor-1234", kind: "product_view", productId: pid, createdAt: new Date(Date.now() + i) } });
-    }
-    await db().browsingEvent.create({ data: { shopId: other, visitorId: "visitor-1234", kind: "product_view", productId: "99" } });
-    await db().quizResponse.create({ data: { shopId: shop, quizId: "q", customerId: "100", answers: JSON.stringify({ style: ["Minimal"] }) } });
-    const byVid = await loadShopperSignals(db(), shop, { customerId: null, visitorId: "visitor-1234" });
-    expect(byVid.recentlyViewed).toEqual(["3", "1", "2"]);
-    expect(byVid.seenBefore).toBe(true);
-    const byCustomer = await loadShopperSignals(db(), shop, { customerId: "100", visitorId: null });
-    expect(byCustomer.quizAnswers).toEqual({ style: ["Minimal"] });
-    expect(byCustomer.recentlyViewed).toEqual([]);
-    expect((await loadShopperSignals(db(), shop, { customerId: null, visitorId: null })).seenBefore).toBe(false);
   });
 });

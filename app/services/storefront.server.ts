@@ -9,7 +9,7 @@ import { decide, type Decision } from "../engine/decide";
 import type { CatalogProduct, Device, Id, Offer, Placement, Recommendation, Recommender, ShopperContext, StrategyName } from "../engine/types";
 import { normalizeTrafficSource } from "../engine/segments/traffic";
 import type { VisitorOffer } from "../engine/rules/visitor-offers";
-import type { ShopperSignals } from "../models/store-data.server";
+import type { ShopperSignals } from "../models/signals.server";
 import type { Tx } from "../models/types";
 import { getEngine, loadedEngine, type ShopEngine } from "./engine.server";
 
