@@ -116,6 +116,11 @@ export function createDb(url: string): Db {
   return db;
 }
 
+/** One round trip to the database (health checks). */
+export async function pingDb(db: Db): Promise<void> {
+  await db.$queryRawUnsafe("SELECT 1");
+}
+
 /** Opens the connection now (fails fast on a bad URL) instead of on the first query. */
 export async function prepareDb(db: Db): Promise<void> {
   await db.$connect();

@@ -12,6 +12,7 @@ import { log } from "../utils/log.server";
 import { resumeBackfills } from "./backfill.server";
 import { startWorker } from "./ingest-worker.server";
 import { pruneChanges } from "../models/changes.server";
+import { installedShops } from "../models/shop.server";
 
 type Listener = (shops: Set<string>) => void;
 const listeners = new Set<Listener>();
@@ -63,7 +64,7 @@ export function ensureRuntime() {
 /** Builds the installed shops' engines; returns those shops. */
 export async function warmInstalledShops(): Promise<string[]> {
   try {
-    const shops = (await db().shop.findMany({ where: { uninstalledAt: null }, select: { id: true } })).map((s) => s.id);
+    const shops = await installedShops(db());
     const { warmEngines } = await import("./engine.server");
     await warmEngines(shops);
     return shops;
