@@ -13,6 +13,13 @@ const require = createRequire(import.meta.url);
 /** The reason start-up stops; `message` is the whole line printed. */
 export class StartupError extends Error {}
 
+/** package.json's engines (">=22.12 <23 || >=24"): an older Node fails later, and obscurely. */
+export function checkNode(version = process.versions.node) {
+  const [major, minor] = version.split(".").map(Number);
+  if ((major === 22 && minor >= 12) || major >= 24) return;
+  throw new StartupError(`attune: Node ${version} cannot run Attune (it needs 22.12+ or 24+). See README, "Node 22 beside an older Node".`);
+}
+
 export function checkBuild(buildPath) {
   if (!fs.existsSync(buildPath)) {
     throw new StartupError(`attune: ${path.relative(process.cwd(), buildPath) || buildPath} is missing. Run \`npm run build\` first.`);

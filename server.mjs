@@ -12,13 +12,14 @@ import zlib from "node:zlib";
 import { Readable } from "node:stream";
 import { Worker } from "node:worker_threads";
 import { createRequestHandler } from "@remix-run/node";
-import { checkBuild, checkDatabase, listenOrExit, orExit } from "./server-startup.mjs";
+import { checkBuild, checkDatabase, checkNode, listenOrExit, orExit } from "./server-startup.mjs";
 
 const root = path.dirname(new URL(import.meta.url).pathname);
 const buildPath = path.resolve(root, process.env.REMIX_BUILD ?? "build/index.js");
 const publicDir = path.join(root, "public");
 // Before any thread opens the database: a missing build or an unmigrated database stops here.
 await orExit(async () => {
+  checkNode();
   checkBuild(buildPath);
   await checkDatabase(process.env.DATABASE_URL || "file:./prisma/dev.sqlite", root);
 });

@@ -25,6 +25,7 @@ import { parseArgs } from "node:util";
 import { createDb } from "../app/db.server";
 import { migrate, sqlitePath } from "./db/migrate";
 import { DemoBusy, type DemoLock, lockDemoDatabase } from "./demo-lock";
+import { StartupError, checkNode } from "../server-startup.mjs";
 import { generateStore, recentDeliveries, sendWebhooks, startAdminApi } from "./simulator/index";
 import { writeMerchantConfig } from "./simulator/merchant-config";
 
@@ -94,6 +95,7 @@ let lock: DemoLock | null = null;
 process.once("exit", () => lock?.release());
 
 async function main() {
+  checkNode();
   const databaseUrl = process.env.DATABASE_URL || "file:./prisma/demo.sqlite";
   const seed = Number(args.seed);
   const sizes = { products: Number(args.products), customers: Number(args.customers), orders: Number(args.orders) };
@@ -250,7 +252,7 @@ async function main() {
 }
 
 main().catch(async (e) => {
-  console.error(e instanceof DemoBusy ? e.message : `demo: ${(e as Error).message}`);
+  console.error(e instanceof DemoBusy || e instanceof StartupError ? e.message : `demo: ${(e as Error).message}`);
   if (stopDemo) await stopDemo(1);
   process.exit(1);
 });

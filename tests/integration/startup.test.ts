@@ -10,7 +10,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { checkDatabase, listenErrorMessage } from "../../server-startup.mjs";
+import { checkDatabase, checkNode, listenErrorMessage } from "../../server-startup.mjs";
 import { backendNames, createBackend } from "../helpers/databases";
 import { ROOT, ensureBuilt, freePort } from "../helpers/server";
 
@@ -40,6 +40,13 @@ describe("checkDatabase", () => {
     } finally {
       await backend.drop();
     }
+  });
+
+  it("names the Node versions package.json's engines allow", () => {
+    for (const ok of ["22.12.0", "22.20.1", "24.0.0", "26.1.0"]) expect(() => checkNode(ok)).not.toThrow();
+    expect(() => checkNode("20.19.0")).toThrow('attune: Node 20.19.0 cannot run Attune (it needs 22.12+ or 24+). See README, "Node 22 beside an older Node".');
+    expect(() => checkNode("22.11.0")).toThrow(/cannot run Attune/);
+    expect(() => checkNode("23.4.0")).toThrow(/cannot run Attune/);
   });
 
   it("explains the listen errors a newcomer meets, in one line", () => {
