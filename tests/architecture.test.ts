@@ -57,9 +57,9 @@ const GRAPH_DIRS = ["app", "scripts", "bench", "tests"];
 const SERVER_FILES = ["server.mjs", "server-startup.mjs", "engine-thread.mjs", "worker-thread.mjs"];
 const ROOT_FILES = [...SERVER_FILES, "vitest.config.ts", "playwright.config.ts", "prisma.config.ts", "remix.config.js"];
 
-export const isTestFile = (f: string) => f.startsWith("tests/") || /\.(test|spec)\.[cm]?[jt]sx?$/.test(f) || /\.test-helpers\.[jt]sx?$/.test(f);
+const isTestFile = (f: string) => f.startsWith("tests/") || /\.(test|spec)\.[cm]?[jt]sx?$/.test(f) || /\.test-helpers\.[jt]sx?$/.test(f);
 /** Code that ships: everything under app/ but tests, and the server's own files. */
-export const isProduction = (f: string) => !isTestFile(f) && (f.startsWith("app/") || SERVER_FILES.includes(f));
+const isProduction = (f: string) => !isTestFile(f) && (f.startsWith("app/") || SERVER_FILES.includes(f));
 
 const under = (dir: string) => (f: string | null) => !!f && f.startsWith(dir + "/");
 const packageOf = (specifier: string) => {
@@ -93,7 +93,7 @@ const ENGINE_FORBIDDEN_PACKAGES: [string, RegExp][] = [
   ["the network", /^(http|https|http2|net|tls|dgram|dns|graphql-request)$/],
 ];
 
-export const RULES: Rule[] = [
+const RULES: Rule[] = [
   {
     name: "the engine is pure",
     applies: (f) => f.startsWith("app/engine/") && !isTestFile(f),
@@ -162,7 +162,7 @@ const PRISMA_CLIENT_METHODS = new Set(["$queryRaw", "$queryRawUnsafe", "$execute
 const RAW_SQL_HELPERS = new Set(["query", "exec"]);
 
 /** Where a file talks to the database itself instead of through a model: "line: what". */
-export function directDataAccess(file: string, text: string, delegates: Set<string>): string[] {
+function directDataAccess(file: string, text: string, delegates: Set<string>): string[] {
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
   const found: string[] = [];
   const at = (node: ts.Node) => source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
