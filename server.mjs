@@ -12,10 +12,17 @@ import zlib from "node:zlib";
 import { Readable } from "node:stream";
 import { Worker } from "node:worker_threads";
 import { createRequestHandler } from "@remix-run/node";
+import { checkBuild, checkDatabase, checkNode, listenOrExit, orExit } from "./server-startup.mjs";
 
 const root = path.dirname(new URL(import.meta.url).pathname);
 const buildPath = path.resolve(root, process.env.REMIX_BUILD ?? "build/index.js");
 const publicDir = path.join(root, "public");
+// Before any thread opens the database: a missing build or an unmigrated database stops here.
+await orExit(async () => {
+  checkNode();
+  checkBuild(buildPath);
+  await checkDatabase(process.env.DATABASE_URL || "file:./prisma/dev.sqlite", root);
+});
 // Background ingest runs on a worker thread unless configured otherwise (see app/services/runtime.server.ts).
 /**
  * Request/reply over a worker thread's port: each request carries a fresh id, and the reply carries
@@ -211,7 +218,7 @@ const server = http.createServer(async (req, res) => {
 server.keepAliveTimeout = 65_000;
 
 const port = Number(process.env.PORT || 3000);
-server.listen(port, process.env.HOST, () => {
+listenOrExit(server, port, process.env.HOST, () => {
   console.log(`attune: listening on http://${process.env.HOST ?? "localhost"}:${port} (${mode})`);
 });
 

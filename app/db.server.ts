@@ -9,6 +9,7 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import type BetterSqlite3 from "better-sqlite3";
+import { env } from "./utils/env.server";
 
 export type Db = PrismaClient;
 export type DbProvider = "sqlite" | "postgresql";
@@ -116,6 +117,11 @@ export function createDb(url: string): Db {
   return db;
 }
 
+/** One round trip to the database (health checks). */
+export async function pingDb(db: Db): Promise<void> {
+  await db.$queryRawUnsafe("SELECT 1");
+}
+
 /** Opens the connection now (fails fast on a bad URL) instead of on the first query. */
 export async function prepareDb(db: Db): Promise<void> {
   await db.$connect();
@@ -128,7 +134,7 @@ declare global {
 
 /** Process-wide client for DATABASE_URL (kept across dev-server reloads; one per URL for tests). */
 export function db(): Db {
-  const url = process.env.DATABASE_URL || "file:./prisma/dev.sqlite";
+  const url = env().DATABASE_URL;
   global.__attuneDbs ??= new Map();
   let client = global.__attuneDbs.get(url);
   if (!client) {

@@ -3,7 +3,8 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { addDocumentResponseHeaders } from "./shopify.server";
+import { addDocumentResponseHeaders, handleInstalls } from "./shopify.server";
+import { onInstalled } from "./services/install.server";
 import { ensureRuntime } from "./services/runtime.server";
 
 // server.mjs reaches these through the build's entry module to run the worker on its own thread.
@@ -12,6 +13,9 @@ export { emitApplied } from "./services/data-applied.server";
 export { createGroupWriter } from "./services/delivery-writer.server";
 export { db } from "./db.server";
 export { startEngineThread } from "./services/engine-thread.server";
+
+// The app's composition root: an install records the shop and starts its backfill.
+handleInstalls(onInstalled);
 
 // Start background work with the server, so deliveries acknowledged before a crash are applied on restart.
 ensureRuntime();

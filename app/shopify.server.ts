@@ -4,9 +4,26 @@ import { CachedSessionStorage } from "./shopify/session-storage.server";
 import { db } from "./db.server";
 import { env } from "./utils/env.server";
 import { ADMIN_API_VERSION } from "./shopify/api-version";
-import { onInstalled } from "./services/install.server";
 
 const config = env();
+
+/** What an install (or re-auth) starts: the shop's row and its history load. */
+export type InstallHandler = (install: { shop: string; accessToken: string; scopes: string | null }) => Promise<void>;
+let installHandler: InstallHandler | undefined;
+
+/**
+ * Called once by the composition root (entry.server.tsx). This module is loaded by every route that
+ * authenticates, so it names no service itself: importing the install service here would load the
+ * backfill, the Admin API client and the ingest path behind every admin page and webhook.
+ */
+export function handleInstalls(handler: InstallHandler) {
+  installHandler = handler;
+}
+
+/** The registered install handler (entry.server.tsx's wiring, checked by its test). */
+export function registeredInstallHandler(): InstallHandler | undefined {
+  return installHandler;
+}
 const apiVersion = ApiVersion.October26;
 if (apiVersion !== ADMIN_API_VERSION) throw new Error("ApiVersion and ADMIN_API_VERSION disagree");
 
@@ -28,7 +45,9 @@ const shopify = shopifyApp({
   hooks: {
     // Runs after install and every re-auth: make sure the shop exists and its history is (being) loaded.
     afterAuth: async ({ session }) => {
-      await onInstalled(session.shop, session.accessToken ?? "", session.scope ?? null);
+      // Failing the OAuth callback beats an install that silently never loads the shop's history.
+      if (!installHandler) throw new Error("attune: no install handler registered (entry.server.tsx calls handleInstalls)");
+      await installHandler({ shop: session.shop, accessToken: session.accessToken ?? "", scopes: session.scope ?? null });
     },
   },
   ...(config.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [config.SHOP_CUSTOM_DOMAIN] } : {}),

@@ -1,7 +1,9 @@
 /**
- * `npm run demo` (= `remix build && tsx scripts/demo.ts`): the whole app, locally, on a realistic
- * seeded store, with Shopify simulated (docs/simulator.md).
+ * `npm run demo` (= `tsx scripts/demo.ts`): the whole app, locally, on a realistic seeded store,
+ * with Shopify simulated (docs/simulator.md).
  *
+ * 0. refuses while another demo uses the same database (it would delete that demo's data), picks
+ *    the app's port, and only then builds the app (`remix build`) and touches the database;
  * 1. migrates DATABASE_URL (default file:./prisma/demo.sqlite, recreated each run);
  * 2. generates the store (deterministic: --seed) and starts the Admin API stand-in with the part of
  *    it that existed before the last --recent-days days;
@@ -13,7 +15,7 @@
  *    the queue is drained, prints what is stored and the URLs, and keeps running until Ctrl-C
  *    (or exits with --exit-when-ready, for CI).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -22,6 +24,8 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createDb } from "../app/db.server";
 import { migrate, sqlitePath } from "./db/migrate";
+import { DemoBusy, type DemoLock, lockDemoDatabase } from "./demo-lock";
+import { StartupError, checkNode } from "../server-startup.mjs";
 import { generateStore, recentDeliveries, sendWebhooks, startAdminApi } from "./simulator/index";
 import { writeMerchantConfig } from "./simulator/merchant-config";
 
@@ -40,6 +44,8 @@ const { values: args } = parseArgs({
     customers: { type: "string", default: "3000" },
     "recent-days": { type: "string", default: "30" },
     port: { type: "string" },
+    /** Serve the existing build/ (tests and CI that built already). */
+    "skip-build": { type: "boolean", default: false },
     "exit-when-ready": { type: "boolean", default: false },
     verbose: { type: "boolean", default: false },
   },
@@ -67,9 +73,11 @@ async function freePort(preferred?: number): Promise<number> {
   if (preferred !== undefined) {
     const p = await tryPort(preferred);
     if (p) return p;
-    if (args.port) throw new Error(`port ${preferred} is in use`);
+    if (args.port) throw new Error(`port ${preferred} is in use (another demo or \`npm start\`?); choose another with --port, or leave --port out to take a free one`);
   }
-  return (await tryPort(0))!;
+  const got = (await tryPort(0))!;
+  if (preferred !== undefined) say(`port ${preferred} is in use; using ${got} instead`);
+  return got;
 }
 
 async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs: number, everyMs = 250): Promise<T> {
@@ -83,15 +91,23 @@ async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined |
 }
 
 let stopDemo: ((code: number) => Promise<void>) | null = null;
+let lock: DemoLock | null = null;
+process.once("exit", () => lock?.release());
 
 async function main() {
+  checkNode();
   const databaseUrl = process.env.DATABASE_URL || "file:./prisma/demo.sqlite";
   const seed = Number(args.seed);
   const sizes = { products: Number(args.products), customers: Number(args.customers), orders: Number(args.orders) };
   const recentDays = Number(args["recent-days"]);
   for (const [k, v] of Object.entries({ seed, ...sizes, recentDays })) if (!Number.isInteger(v) || v < 0) throw new Error(`--${k} must be a non-negative integer`);
+
+  // 0. Nothing is touched (build, database) until this demo knows it has the database and a port.
+  if (databaseUrl.startsWith("file:")) lock = lockDemoDatabase(sqlitePath(databaseUrl));
+  const port = await freePort(args.port ? Number(args.port) : 3000);
+  if (!args["skip-build"]) execFileSync(process.execPath, [path.join(ROOT, "node_modules", "@remix-run", "dev", "dist", "cli.js"), "build"], { cwd: ROOT, stdio: "inherit" });
   const build = path.join(ROOT, "build", "index.js");
-  if (!fs.existsSync(build)) throw new Error("build/index.js is missing: run `npm run demo` (it builds first) or `npx remix build`");
+  if (!fs.existsSync(build)) throw new Error("build/index.js is missing: run `npm run build`, or leave out --skip-build");
 
   // 1. database
   if (databaseUrl.startsWith("file:")) {
@@ -123,7 +139,6 @@ async function main() {
   await db.backfillJob.upsert({ where: { shopId: SHOP }, create: { shopId: SHOP }, update: { status: "pending", stage: "products", bulkOperationId: null, linesApplied: 0, counts: "{}", error: null } });
 
   // 4. the real app
-  const port = await freePort(args.port ? Number(args.port) : 3000);
   const appUrl = `http://localhost:${port}`;
   const logFile = path.join(os.tmpdir(), `attune-demo-app-${port}.log`);
   const logStream = fs.createWriteStream(logFile);
@@ -173,6 +188,7 @@ async function main() {
   process.once("SIGTERM", () => void stop(0));
 
   await waitFor("the app's /healthz", async () => (await fetch(`${appUrl}/healthz`)).ok, 60_000);
+  lock?.update({ appUrl });
   say(`app up on ${appUrl} (log: ${logFile}); its runtime resumes the pending backfill`);
 
   // 5a. the backfill, driven by the app itself
@@ -239,7 +255,7 @@ async function main() {
 }
 
 main().catch(async (e) => {
-  console.error(`demo: ${(e as Error).message}`);
+  console.error(e instanceof DemoBusy || e instanceof StartupError ? e.message : `demo: ${(e as Error).message}`);
   if (stopDemo) await stopDemo(1);
   process.exit(1);
 });

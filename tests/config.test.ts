@@ -6,7 +6,7 @@ import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { TOPIC_NAMES } from "../app/ingest/webhook-payloads";
 import { ADMIN_API_VERSION } from "../app/shopify/api-version";
-import { parseEnv } from "../app/utils/env.server";
+import { ENV_NAMES, parseEnv } from "../app/utils/env.server";
 import { PG_SCHEMA, ROOT, SQLITE_SCHEMA, derivePostgresSchema } from "../scripts/db/schemas";
 
 const toml = parse(fs.readFileSync(path.join(ROOT, "shopify.app.toml"), "utf8")) as any;
@@ -54,6 +54,32 @@ describe("environment", () => {
   it("defaults to SQLite and refuses the simulator in production", () => {
     expect(parseEnv(base).DATABASE_URL).toBe("file:./prisma/dev.sqlite");
     expect(() => parseEnv({ ...base, NODE_ENV: "production", ATTUNE_SIMULATOR: "1" })).toThrow(/ATTUNE_SIMULATOR=1 is refused/);
+    expect(() => parseEnv({ ...base, ATTUNE_FAST_READS: "no" })).toThrow(/ATTUNE_FAST_READS/);
+  });
+
+  const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
+  const envReads = (text: string) => [...text.matchAll(/process\.env(?:\.(\w+)|\[["'](\w+)["']\])/g)].map((m) => m[1] ?? m[2]);
+  const appFiles = (dir: string): string[] =>
+    fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? appFiles(`${dir}/${e.name}`) : /\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) ? [`${dir}/${e.name}`] : [],
+    );
+  const SERVER_FILES = ["server.mjs", "server-startup.mjs", "engine-thread.mjs", "worker-thread.mjs"];
+
+  it("is read in one place in the app: utils/env.server.ts, validated", () => {
+    const direct = appFiles("app")
+      .filter((f) => f !== "app/utils/env.server.ts")
+      .flatMap((f) => envReads(read(f)).map((name) => `${f}: ${name}`));
+    expect(direct).toEqual([]);
+  });
+
+  it("every variable the app and its server read is in README's configuration table", () => {
+    const readme = read("README.md");
+    const table = readme.slice(readme.indexOf("## Configuration"), readme.indexOf("\n## ", readme.indexOf("## Configuration") + 1));
+    const documented = new Set([...table.matchAll(/^\| `(\w+)` \|/gm)].map((m) => m[1]));
+    const used = new Set([...ENV_NAMES, ...SERVER_FILES.flatMap((f) => envReads(read(f)))]);
+    expect([...used].filter((name) => !documented.has(name)).sort()).toEqual([]);
+    // And nothing documented that nothing reads.
+    expect([...documented].filter((name) => !used.has(name)).sort()).toEqual([]);
   });
 });
 

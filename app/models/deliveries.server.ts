@@ -103,6 +103,11 @@ export async function markDone(tx: Tx, seq: number, outcome: string) {
 export const MAX_ATTEMPTS = 8;
 
 /** A server fault while applying: retry with backoff, give up (dead letter, logged) after MAX_ATTEMPTS. */
+/** One delivery by its queue position (the worker isolating a failure), or null once it is gone. */
+export function getDelivery(tx: Tx, seq: number) {
+  return tx.webhookDelivery.findUnique({ where: { seq } });
+}
+
 export async function markFailed(tx: Tx, seq: number, attempts: number, error: string) {
   const next = attempts + 1;
   const dead = next >= MAX_ATTEMPTS;

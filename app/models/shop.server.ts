@@ -35,3 +35,18 @@ export async function updateScopes(tx: Tx, shop: string, scopes: string[]) {
   await tx.shop.updateMany({ where: { id: shop }, data: { scopes: scope } });
   await tx.session.updateMany({ where: { shop }, data: { scope } });
 }
+
+export function getShop(tx: Tx, shop: string) {
+  return tx.shop.findUnique({ where: { id: shop } });
+}
+
+/** The shops still installed (engines are warmed for these at start-up). */
+export async function installedShops(tx: Tx): Promise<string[]> {
+  return (await tx.shop.findMany({ where: { uninstalledAt: null }, select: { id: true } })).map((s) => s.id);
+}
+
+/** The access token of the shop's offline session (what background work calls the Admin API with), or null. */
+export async function offlineAccessToken(tx: Tx, shop: string): Promise<string | null> {
+  const session = await tx.session.findFirst({ where: { shop, isOnline: false }, orderBy: { id: "asc" } });
+  return session?.accessToken || null;
+}

@@ -1,8 +1,8 @@
 /** The storefront signals model (views, quiz answers), one shared suite on every backend (tests/helpers/databases.ts). */
-import { expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { eachBackend, uniqueShop } from "../../tests/helpers/databases";
 import { seedStore } from "../../tests/helpers/store";
-import { productExists, recordProductView, recordQuizResponse, signalsEntity, VIEW_MAX_AGE_DAYS, VIEWS_KEPT } from "./signals.server";
+import { loadShopperSignals, productExists, recordProductView, recordQuizResponse, signalsEntity, VIEW_MAX_AGE_DAYS, VIEWS_KEPT } from "./signals.server";
 
 eachBackend("signals model", (b) => {
   const feed = (shop: string) => b().db.changeEvent.findMany({ where: { shopId: shop, kind: "signals" }, orderBy: { id: "asc" } }).then((r) => r.map((e) => e.entityId));
@@ -65,5 +65,42 @@ eachBackend("signals model", (b) => {
     expect(await productExists(b().db, shop, "2")).toBe(false);
     expect(await productExists(b().db, shop, "3")).toBe(false);
     expect(await productExists(b().db, uniqueShop(), "1")).toBe(false);
+  });
+  describe("reads", () => {
+    let shop: string;
+    let other: string;
+    beforeEach(() => {
+      shop = uniqueShop("s");
+      other = uniqueShop("o");
+    });
+    it("load shopper signals by vid and by customer, most recent first", async () => {
+      await seedStore(b().db, shop, {});
+      for (const [i, pid] of ["1", "2", "1", "3"].entries()) {
+        await b().db.browsingEvent.create({ data: { shopId: shop, visitorId: "visitor-1234", kind: "product_view", productId: pid, createdAt: new Date(Date.now() + i) } });
+      }
+      await b().db.browsingEvent.create({ data: { shopId: other, visitorId: "visitor-1234", kind: "product_view", productId: "99" } });
+      await b().db.quizResponse.create({ data: { shopId: shop, quizId: "q", customerId: "100", answers: JSON.stringify({ style: ["Minimal"] }) } });
+      const byVid = await loadShopperSignals(b().db, shop, { customerId: null, visitorId: "visitor-1234" });
+      expect(byVid.recentlyViewed).toEqual(["3", "1", "2"]);
+      expect(byVid.seenBefore).toBe(true);
+      const byCustomer = await loadShopperSignals(b().db, shop, { customerId: "100", visitorId: null });
+      expect(byCustomer.quizAnswers).toEqual({ style: ["Minimal"] });
+      expect(byCustomer.recentlyViewed).toEqual([]);
+      expect((await loadShopperSignals(b().db, shop, { customerId: null, visitorId: null })).seenBefore).toBe(false);
+    });
+
+    it("read back what was recorded, per shop, with the newest quiz answer winning", async () => {
+      await seedStore(b().db, shop, { products: [{ id: "1" }, { id: "2" }] });
+      const who = { customerId: "100", visitorId: "visitor-5678" };
+      expect(await recordProductView(b().db, shop, who, "1")).toEqual(["c:100", "v:visitor-5678"]);
+      await recordProductView(b().db, shop, who, "2");
+      await recordQuizResponse(b().db, shop, who, "q", { style: ["Bold"] });
+      await recordQuizResponse(b().db, shop, who, "q", { style: ["Minimal"] });
+      await recordProductView(b().db, other, who, "9");
+      const read = await loadShopperSignals(b().db, shop, { customerId: "100", visitorId: null });
+      expect(read.recentlyViewed).toEqual(["2", "1"]);
+      expect(read.quizAnswers).toEqual({ style: ["Minimal"] });
+      expect(await recordProductView(b().db, shop, { customerId: null, visitorId: null }, "1")).toEqual([]);
+    });
   });
 });

@@ -11,6 +11,7 @@
 import { createRequire } from "node:module";
 import type { Database, Statement } from "better-sqlite3";
 import { db, providerOf } from "../db.server";
+import { env } from "../utils/env.server";
 import { query } from "./sql.server";
 import type { Tx } from "./types";
 
@@ -47,8 +48,8 @@ function open(url: string): FastReader | null {
   }
 }
 
-// Per client object: the answer cannot change for a given client, and process.env lookups cost
-// microseconds each on a path that runs on every storefront request.
+// Per client object: the answer cannot change for a given client, and this runs on every
+// storefront request.
 const decided = new WeakMap<object, FastReader | null>();
 
 /** The fast reader for this client, or null (PostgreSQL, a non-default client, or ATTUNE_FAST_READS=0). */
@@ -61,8 +62,8 @@ export function fastReader(tx: Tx): FastReader | null {
 }
 
 function resolveReader(tx: Tx): FastReader | null {
-  if (process.env.ATTUNE_FAST_READS === "0") return null;
-  const url = process.env.DATABASE_URL || "file:./prisma/dev.sqlite";
+  const { ATTUNE_FAST_READS, DATABASE_URL: url } = env();
+  if (ATTUNE_FAST_READS === "0") return null;
   if (!url.startsWith("file:")) return null;
   // Only the process-wide client: a transaction or another database must keep its own view.
   if (tx !== db() || providerOf(tx as ReturnType<typeof db>) !== "sqlite") return null;

@@ -9,7 +9,6 @@ import {
   loadOrdersByIds,
   loadProduct,
   loadProducts,
-  loadShopperSignals,
   loadVariantIndex,
   resolveVariants,
   streamOrders,
@@ -97,19 +96,4 @@ eachBackend("store-data loaders", (b) => {
     expect(lines).toBe(111);
   });
 
-  it("load shopper signals by vid and by customer, most recent first", async () => {
-    await seedStore(b().db, shop, {});
-    for (const [i, pid] of ["1", "2", "1", "3"].entries()) {
-      await b().db.browsingEvent.create({ data: { shopId: shop, visitorId: "visitor-1234", kind: "product_view", productId: pid, createdAt: new Date(Date.now() + i) } });
-    }
-    await b().db.browsingEvent.create({ data: { shopId: other, visitorId: "visitor-1234", kind: "product_view", productId: "99" } });
-    await b().db.quizResponse.create({ data: { shopId: shop, quizId: "q", customerId: "100", answers: JSON.stringify({ style: ["Minimal"] }) } });
-    const byVid = await loadShopperSignals(b().db, shop, { customerId: null, visitorId: "visitor-1234" });
-    expect(byVid.recentlyViewed).toEqual(["3", "1", "2"]);
-    expect(byVid.seenBefore).toBe(true);
-    const byCustomer = await loadShopperSignals(b().db, shop, { customerId: "100", visitorId: null });
-    expect(byCustomer.quizAnswers).toEqual({ style: ["Minimal"] });
-    expect(byCustomer.recentlyViewed).toEqual([]);
-    expect((await loadShopperSignals(b().db, shop, { customerId: null, visitorId: null })).seenBefore).toBe(false);
-  });
 });

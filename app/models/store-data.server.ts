@@ -1,7 +1,8 @@
 /**
  * Shop-scoped loaders that turn database rows into the engine's facts (app/engine/types.ts):
- * the whole store for a model build, single entities for incremental updates from the change feed,
- * and the shopper's storefront signals. The merchant's configuration is in shop-config.server.ts.
+ * the whole store for a model build, and single entities for incremental updates from the change
+ * feed. The merchant's configuration is in shop-config.server.ts; the shopper's storefront signals
+ * (reads and writes) in signals.server.ts.
  *
  * Everything here is raw SQL through app/models/sql.server.ts: a typed Prisma query costs ~0.4 ms of
  * client CPU, a raw one ~0.07 ms, and a build reads ~1M order lines. Big tables are read in pages
@@ -12,7 +13,7 @@ import { log } from "../utils/log.server";
 import { bool, ms, type Time } from "./sql.server";
 import { readQuery } from "./sqlite-reader.server";
 import type { Tx } from "./types";
-import { parseJsonArray, parseJsonObject } from "./types";
+import { parseJsonArray } from "./types";
 
 const query = readQuery;
 
@@ -325,94 +326,4 @@ export async function loadOrdersByIds(tx: Tx, shop: string, ids: readonly Id[]):
 
 export async function loadOrder(tx: Tx, shop: string, id: Id): Promise<OrderFact | null> {
   return (await loadOrdersByIds(tx, shop, [id])).get(id) ?? null;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Storefront signals (consented browsing events, quiz answers)
-
-export interface ShopperSignals {
-  /** Product ids, most recent first, de-duplicated. */
-  recentlyViewed: Id[];
-  /** Latest answer per question across the shopper's quiz responses. */
-  quizAnswers: Record<string, string[]> | undefined;
-  /** This visitor id / customer has been seen before (an event or quiz answer exists). */
-  seenBefore: boolean;
-}
-
-export const EMPTY_SIGNALS: ShopperSignals = Object.freeze({ recentlyViewed: Object.freeze([]) as unknown as Id[], quizAnswers: undefined, seenBefore: false });
-
-/** One identity's stored signals (a customer's or an anonymous visitor's), newest first. */
-export interface IdentitySignals {
-  views: { productId: Id; at: number }[];
-  quizzes: { answers: Record<string, string[]>; at: number }[];
-}
-
-export type SignalIdentity = { column: "customerId" | "visitorId"; value: string };
-
-/** The identities a shopper's signals are stored under: the signed customer id and/or the visitor id. */
-export function identitiesOf(who: { customerId: Id | null; visitorId: string | null }): SignalIdentity[] {
-  const out: SignalIdentity[] = [];
-  if (who.customerId) out.push({ column: "customerId", value: who.customerId });
-  if (who.visitorId) out.push({ column: "visitorId", value: who.visitorId });
-  return out;
-}
-
-/** How many views of one identity a decision reads (the newest). */
-export const VIEWED_LIMIT = 20;
-
-/** The last browsing events and quiz answers stored under one identity, in one statement. */
-export async function loadIdentitySignals(tx: Tx, shop: string, who: SignalIdentity, viewedLimit = VIEWED_LIMIT): Promise<IdentitySignals> {
-  // Each half is served by its (shopId, <identity>[, createdAt]) index.
-  const column = who.column === "customerId" ? "customerId" : "visitorId";
-  const rows = await query<{ k: string; v: string; at: Time }>(
-    tx,
-    `SELECT * FROM (SELECT 'v' AS "k", "productId" AS "v", "createdAt" AS "at" FROM "BrowsingEvent" WHERE "shopId" = ? AND "${column}" = ? ORDER BY "createdAt" DESC LIMIT ${viewedLimit}) AS "b"
-     UNION ALL SELECT * FROM (SELECT 'q' AS "k", "answers" AS "v", "createdAt" AS "at" FROM "QuizResponse" WHERE "shopId" = ? AND "${column}" = ? ORDER BY "id" DESC LIMIT 5) AS "q"`,
-    [shop, who.value, shop, who.value],
-  );
-  const out: IdentitySignals = { views: [], quizzes: [] };
-  for (const r of rows) {
-    if (r.k === "v") out.views.push({ productId: r.v, at: ms(r.at) });
-    else out.quizzes.push({ answers: parseAnswers(r.v), at: ms(r.at) });
-  }
-  out.views.sort((a, b) => b.at - a.at);
-  out.quizzes.sort((a, b) => b.at - a.at);
-  return out;
-}
-
-function parseAnswers(text: string): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const [q, vals] of Object.entries(parseJsonObject(text))) if (Array.isArray(vals)) out[q] = vals.map(String);
-  return out;
-}
-
-/**
- * What a decision reads from a shopper's identities (a logged-in shopper may also carry a visitor
- * id): views newest first across both, de-duplicated; per question, the newest answer wins.
- */
-export function mergeSignals(parts: readonly IdentitySignals[], viewedLimit = VIEWED_LIMIT): ShopperSignals {
-  const views = parts.length === 1 ? parts[0].views : parts.flatMap((p) => p.views).sort((a, b) => b.at - a.at);
-  const quizzes = parts.length === 1 ? parts[0].quizzes : parts.flatMap((p) => p.quizzes).sort((a, b) => b.at - a.at);
-  if (!views.length && !quizzes.length) return EMPTY_SIGNALS;
-  const viewed: Id[] = [];
-  const seen = new Set<Id>();
-  for (const v of views) {
-    if (viewed.length >= viewedLimit) break;
-    if (!seen.has(v.productId)) (seen.add(v.productId), viewed.push(v.productId));
-  }
-  let quiz: Record<string, string[]> | undefined;
-  for (const q of quizzes) {
-    for (const [question, answers] of Object.entries(q.answers)) {
-      quiz ??= {};
-      if (!(question in quiz)) quiz[question] = answers;
-    }
-  }
-  return { recentlyViewed: viewed, quizAnswers: quiz, seenBefore: true };
-}
-
-/** The signals of this customer (from the signed logged_in_customer_id) and/or anonymous visitor id. */
-export async function loadShopperSignals(tx: Tx, shop: string, who: { customerId: Id | null; visitorId: string | null }, viewedLimit = VIEWED_LIMIT): Promise<ShopperSignals> {
-  const parts: IdentitySignals[] = [];
-  for (const id of identitiesOf(who)) parts.push(await loadIdentitySignals(tx, shop, id, viewedLimit));
-  return mergeSignals(parts, viewedLimit);
 }

@@ -1,5 +1,5 @@
 import { jsonResponse } from "../utils/http.server";
-import { db, providerOf } from "~/db.server";
+import { db, pingDb, providerOf } from "~/db.server";
 import { queueDepth } from "~/models/deliveries.server";
 
 /** Liveness and readiness: 200 when the database answers, 503 otherwise. */
@@ -7,7 +7,7 @@ export const loader = async () => {
   const started = performance.now();
   try {
     const database = db();
-    await database.$queryRawUnsafe("SELECT 1");
+    await pingDb(database);
     const pending = await queueDepth(database);
     return jsonResponse(
       { status: "ok", database: { status: "ok", provider: providerOf(database), latencyMs: Math.round(performance.now() - started) }, queue: { pending } },

@@ -21,8 +21,23 @@ import { type BulkKind, jsonlLines, readBulk } from "../ingest/bulk";
 import { fromGid } from "../ingest/ids";
 import { toCents } from "../ingest/money";
 import type { CustomerRecord, OrderRecord, ProductRecord } from "../ingest/records";
+import {
+  type BackfillJob,
+  advanceBackfill,
+  beginBackfillStage,
+  ensureBackfillJob,
+  finishBackfillStage,
+  getBackfillJob,
+  markBackfillDone,
+  markBackfillFailed,
+  markBackfillRunning,
+  restartBackfillStage,
+  resumableBackfills,
+  retryBackfill,
+} from "../models/backfill-jobs.server";
 import { appendChanges } from "../models/changes.server";
 import { setShopCurrency } from "../models/shop-config.server";
+import { getShop, offlineAccessToken } from "../models/shop.server";
 import { writeTransaction } from "../models/sql.server";
 import type { Applied } from "../models/types";
 import { type AdminClient, createAdminClient } from "../shopify/admin-api/client.server";
@@ -70,7 +85,7 @@ export interface BackfillOptions {
 
 export type Counts = Partial<Record<"products" | "customers" | "orders", number>>;
 
-type Job = NonNullable<Awaited<ReturnType<Db["backfillJob"]["findUnique"]>>>;
+type Job = BackfillJob;
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -203,11 +218,8 @@ async function applyBatch(database: Db, ctx: ApplyContext, job: { stage: Stage; 
       await appendChanges(tx, ctx.shop, changes);
       // Conditional on the exact resume point we started from: a second runner (another process)
       // that got here first makes this batch roll back instead of being counted twice.
-      const moved = await tx.backfillJob.updateMany({
-        where: { shopId: ctx.shop, stage: job.stage, bulkOperationId: job.opId, linesApplied: job.linesApplied },
-        data: { linesApplied: lastLine, counts: JSON.stringify(counts) },
-      });
-      if (moved.count !== 1) throw new Superseded(`backfill progress for ${ctx.shop} moved underneath this run`);
+      const moved = await advanceBackfill(tx, ctx.shop, job, { linesApplied: lastLine, counts });
+      if (!moved) throw new Superseded(`backfill progress for ${ctx.shop} moved underneath this run`);
     },
     { timeout: 120_000, maxWait: 60_000 },
   );
@@ -225,7 +237,7 @@ async function runStage(database: Db, client: AdminClient, ctx: ApplyContext, jo
     // First run of the stage, or the old operation expired / vanished: start over for this stage.
     const opId = await startOperation(client, stageQuery(stage, o), o);
     counts = { ...counts, [stage]: 0 };
-    await database.backfillJob.update({ where: { shopId: ctx.shop }, data: { bulkOperationId: opId, linesApplied: 0, counts: JSON.stringify(counts), status: "running" } });
+    await beginBackfillStage(database, ctx.shop, opId, counts);
     op = { id: opId, status: "CREATED" } as BulkOperation;
     linesApplied = 0;
     log.info("backfill stage started", { shop: ctx.shop, stage, bulkOperationId: opId });
@@ -263,10 +275,7 @@ async function runStage(database: Db, client: AdminClient, ctx: ApplyContext, jo
     if (orphans) log.warn("backfill: child rows without a parent were skipped", { shop: ctx.shop, stage, orphans });
   }
   if (o.signal?.aborted) return "aborted";
-  await database.backfillJob.updateMany({
-    where: { shopId: ctx.shop, stage, bulkOperationId: opId },
-    data: { stage: nextStage(stage), bulkOperationId: null, linesApplied: 0, counts: JSON.stringify(state.counts) },
-  });
+  await finishBackfillStage(database, ctx.shop, { stage, opId }, nextStage(stage), state.counts);
   log.info("backfill stage done", { shop: ctx.shop, stage, count: state.counts[stage] ?? 0 });
   return "next";
 }
@@ -277,9 +286,9 @@ export async function runBackfill(shop: string, accessToken: string, o: Backfill
   const secret = o.secret ?? env().SHOPIFY_API_SECRET;
   const client = (o.client ?? createAdminClient)(shop, accessToken);
   const ctx: ApplyContext = { shop, secret };
-  let job = await database.backfillJob.upsert({ where: { shopId: shop }, create: { shopId: shop, status: "running" }, update: {} });
+  let job = await ensureBackfillJob(database, shop);
   if (job.status === "done") return job;
-  if (job.status !== "running") job = await database.backfillJob.update({ where: { shopId: shop }, data: { status: "running", error: null } });
+  if (job.status !== "running") job = await markBackfillRunning(database, shop);
   try {
     if (job.stage === STAGES[0] && !job.bulkOperationId) {
       const { shop: info } = await client.request<ShopResult>(SHOP_QUERY);
@@ -293,23 +302,23 @@ export async function runBackfill(shop: string, accessToken: string, o: Backfill
       } catch (e) {
         if (!(e instanceof ResultGone) || restarts++ >= 2) throw e;
         log.warn("backfill: bulk result gone, restarting the stage", { shop, stage: job.stage, error: e.message });
-        job = await database.backfillJob.update({ where: { shopId: shop }, data: { bulkOperationId: null, linesApplied: 0 } });
+        job = await restartBackfillStage(database, shop);
         continue;
       }
-      if (r === "aborted") return database.backfillJob.findUnique({ where: { shopId: shop } });
-      job = (await database.backfillJob.findUnique({ where: { shopId: shop } }))!;
+      if (r === "aborted") return getBackfillJob(database, shop);
+      job = (await getBackfillJob(database, shop))!;
     }
-    const finished = await database.backfillJob.update({ where: { shopId: shop }, data: { status: "done", finishedAt: new Date(), error: null } });
+    const finished = await markBackfillDone(database, shop);
     log.info("backfill done", { shop, counts: parseCounts(finished.counts) });
     return finished;
   } catch (e) {
     if (e instanceof Superseded) {
       log.warn("backfill superseded by another runner", { shop });
-      return database.backfillJob.findUnique({ where: { shopId: shop } });
+      return getBackfillJob(database, shop);
     }
     const message = (e as Error).message;
     log.error("backfill failed", { shop, stage: job.stage, error: message });
-    return database.backfillJob.update({ where: { shopId: shop }, data: { status: "failed", error: message.slice(0, 2000) } });
+    return markBackfillFailed(database, shop, message);
   }
 }
 
@@ -331,11 +340,9 @@ export function startBackfill(shop: string, accessToken: string, o: BackfillOpti
   if (running) return running;
   const database = o.db ?? defaultDb();
   const run = (async () => {
-    const job = await database.backfillJob.findUnique({ where: { shopId: shop } });
+    const job = await getBackfillJob(database, shop);
     if (job?.status === "done") return job;
-    if (job?.status === "failed") {
-      await database.backfillJob.update({ where: { shopId: shop }, data: { status: "pending", bulkOperationId: null, linesApplied: 0, error: null } });
-    }
+    if (job?.status === "failed") await retryBackfill(database, shop);
     return runBackfill(shop, accessToken, o);
   })()
     .catch((e) => log.error("backfill crashed", { shop, error: (e as Error).message }))
@@ -350,17 +357,16 @@ export function startBackfill(shop: string, accessToken: string, o: BackfillOpti
  */
 export async function resumeBackfills(o: BackfillOptions = {}): Promise<string[]> {
   const database = o.db ?? defaultDb();
-  const jobs = await database.backfillJob.findMany({ where: { status: { in: ["pending", "running"] } } });
   const resumed: string[] = [];
-  for (const job of jobs) {
-    const shop = await database.shop.findUnique({ where: { id: job.shopId } });
+  for (const job of await resumableBackfills(database)) {
+    const shop = await getShop(database, job.shopId);
     if (shop?.uninstalledAt) continue;
-    const session = await database.session.findFirst({ where: { shop: job.shopId, isOnline: false }, orderBy: { id: "asc" } });
-    if (!session?.accessToken) {
-      await database.backfillJob.update({ where: { shopId: job.shopId }, data: { status: "failed", error: "no offline session to resume with" } });
+    const accessToken = await offlineAccessToken(database, job.shopId);
+    if (!accessToken) {
+      await markBackfillFailed(database, job.shopId, "no offline session to resume with");
       continue;
     }
-    void startBackfill(job.shopId, session.accessToken, o);
+    void startBackfill(job.shopId, accessToken, o);
     resumed.push(job.shopId);
   }
   return resumed;

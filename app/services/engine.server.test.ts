@@ -7,6 +7,7 @@ import crypto from "node:crypto";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createDb, db, type Db } from "../db.server";
 import { drainAll } from "./ingest-worker.server";
+import { reloadEnv } from "../utils/env.server";
 import { EngineRegistry } from "./engine.server";
 import { backendNames, createBackend, type Backend } from "../../tests/helpers/databases";
 import { orderRecord, orderWebhook, seedStore } from "../../tests/helpers/store";
@@ -218,11 +219,13 @@ describe.each(backendNames())("two instances on one %s database", (name) => {
     // Instance A's ingest path receives and applies the webhook.
     const prev = process.env.DATABASE_URL;
     process.env.DATABASE_URL = backend.url;
+    reloadEnv();
     try {
       expect((await sendWebhook("orders/create", orderWebhook(shop, { id: "20", customerId: "200", lines: ["4"] }), { shop })).status).toBe(200);
       await drainAll({ db: backend.db, secret: SECRET(), onApplied: (shops) => a.notify(shops) });
     } finally {
       process.env.DATABASE_URL = prev;
+      reloadEnv();
     }
     await expect.poll(() => ea.model.ordersOf("200").length, { timeout: 3000 }).toBe(2);
     await expect.poll(() => eb.model.ordersOf("200").length, { timeout: 3000 }).toBe(2);

@@ -7,7 +7,7 @@ import type { Db } from "../db.server";
 import { providerOf } from "../db.server";
 import { topicFromHeader } from "../ingest/webhook-payloads";
 import { appendChanges } from "../models/changes.server";
-import { type ClaimedDelivery, claim, markDone, markFailed } from "../models/deliveries.server";
+import { type ClaimedDelivery, claim, getDelivery, markDone, markFailed } from "../models/deliveries.server";
 import { forgetShop } from "../models/shop.server";
 import { writeTransaction } from "../models/sql.server";
 import type { Tx } from "../models/types";
@@ -70,7 +70,7 @@ export async function drainOnce(opts: WorkerOptions): Promise<number> {
 
 async function isolateFailure(opts: WorkerOptions, seq: number, error: Error) {
   const { db } = opts;
-  const d = await db.webhookDelivery.findUnique({ where: { seq } });
+  const d = await getDelivery(db, seq);
   if (!d) return;
   const dead = await markFailed(db, seq, d.attempts, error.message);
   log[dead ? "error" : "warn"]("webhook apply failed", { webhookId: d.webhookId, shop: d.shopId, topic: d.topic, attempts: d.attempts + 1, dead, error: error.message });

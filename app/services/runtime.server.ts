@@ -14,6 +14,7 @@ import { pruneChanges } from "../models/changes.server";
 import { emitApplied } from "./data-applied.server";
 import { engineThread } from "./engine-link.server";
 import { warmEngines } from "./engine.server";
+import { installedShops } from "../models/shop.server";
 
 declare global {
   // eslint-disable-next-line no-var
@@ -59,7 +60,7 @@ export function ensureRuntime() {
 /** Builds the installed shops' engines; returns those shops. */
 export async function warmInstalledShops(): Promise<string[]> {
   try {
-    const shops = (await db().shop.findMany({ where: { uninstalledAt: null }, select: { id: true } })).map((s) => s.id);
+    const shops = await installedShops(db());
     await warmEngines(shops);
     return shops;
   } catch (e) {

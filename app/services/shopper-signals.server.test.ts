@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "../db.server";
-import { mergeSignals } from "../models/store-data.server";
+import { mergeSignals } from "../models/signals.server";
 import { ShopperSignalsCache } from "./shopper-signals.server";
 
 const shop = `sig-${crypto.randomUUID().slice(0, 8)}.myshopify.com`;

@@ -10,8 +10,7 @@
  */
 import type { Id } from "../engine/types";
 import { Lru } from "../engine/lru";
-import { signalsEntity } from "../models/signals.server";
-import { EMPTY_SIGNALS, identitiesOf, loadIdentitySignals, mergeSignals, type IdentitySignals, type ShopperSignals, type SignalIdentity } from "../models/store-data.server";
+import { EMPTY_SIGNALS, identitiesOf, loadIdentitySignals, mergeSignals, signalsEntity, type IdentitySignals, type ShopperSignals, type SignalIdentity } from "../models/signals.server";
 import type { Tx } from "../models/types";
 
 interface Entry {

@@ -11,7 +11,7 @@ import type { CatalogProduct, Device, Id, Offer, Placement, Recommendation, Reco
 import { recommenderFor } from "../engine/recs/recommend";
 import { normalizeTrafficSource } from "../engine/segments/traffic";
 import type { VisitorOffer } from "../engine/rules/visitor-offers";
-import type { ShopperSignals } from "../models/store-data.server";
+import type { ShopperSignals } from "../models/signals.server";
 import type { Tx } from "../models/types";
 import { getEngine, loadedEngine, type ShopEngine } from "./engine.server";
 

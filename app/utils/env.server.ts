@@ -24,9 +24,16 @@ const schema = z.object({
   ATTUNE_WORKER: z.enum(["inline", "thread", "off"]).default("inline"),
   /** Where storefront decisions run: see app/services/engine-thread.server.ts. server.mjs defaults to "thread". */
   ATTUNE_ENGINE: z.enum(["inline", "thread"]).default("inline"),
+  /** "0" turns off SQLite's read-only fast path (app/models/sqlite-reader.server.ts), to compare or rule it out. */
+  ATTUNE_FAST_READS: z.enum(["0", "1"]).default("1"),
+  /** Any non-empty value: info and warn logs in tests too (they are silent there otherwise). */
+  ATTUNE_LOG: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema>;
+
+/** Every variable the app reads (all through env()); README's configuration table names each. */
+export const ENV_NAMES = Object.keys(schema.shape) as (keyof Env)[];
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = schema.safeParse(source);
@@ -45,4 +52,9 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+/** Makes the next env() read process.env again: for tests that switch configuration mid-run. */
+export function reloadEnv(): void {
+  cached = undefined;
 }

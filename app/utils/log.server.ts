@@ -1,6 +1,17 @@
 /** Structured one-line JSON logs: greppable in production, quiet in tests unless asked for. */
+import { env } from "./env.server";
+
 type Level = "info" | "warn" | "error";
-const quiet = () => process.env.NODE_ENV === "test" && !process.env.ATTUNE_LOG;
+
+function quiet(): boolean {
+  try {
+    const { NODE_ENV, ATTUNE_LOG } = env();
+    return NODE_ENV === "test" && !ATTUNE_LOG;
+  } catch {
+    // Invalid configuration: still log (the app is about to stop with a message naming it).
+    return false;
+  }
+}
 
 function write(level: Level, msg: string, fields?: Record<string, unknown>) {
   if (quiet() && level !== "error") return;

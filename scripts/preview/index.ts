@@ -7,7 +7,7 @@
  *
  * - Theme pages (`/`, `/products/<handle>`, `/cart`) wrap the extension's real Liquid blocks
  *   (home, quiz, product, cart, and the embed on every page), rendered with liquidjs through
- *   tests/storefront/liquid-env.ts; block assets are served from extensions/attune-theme/assets.
+ *   scripts/preview/liquid-env.ts; block assets are served from extensions/attune-theme/assets.
  * - App proxy: `/apps/attune/<path>?<query>` (GET, POST) -> `<appUrl>/proxy/<path>` with `shop`,
  *   `path_prefix`, `timestamp`, `logged_in_customer_id` (the persona's, blank for guests) and the
  *   HMAC `signature` added as Shopify does; anything the browser sent under those names is dropped,
@@ -28,7 +28,7 @@ import type net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { createLiquidEnv } from "../../tests/storefront/liquid-env";
+import { createLiquidEnv } from "./liquid-env";
 import { appProxySignature } from "../simulator/sign";
 import { add, type Cart, CartError, cartJson, change, emptyCart, update } from "./cart";
 import { checkout } from "./checkout";

@@ -1,10 +1,10 @@
 /**
  * The preview's plain theme: a layout, home / product / cart templates, and the extension's REAL
- * blocks rendered with liquidjs (tests/storefront/liquid-env.ts) where a merchant would place them.
+ * blocks rendered with liquidjs (scripts/preview/liquid-env.ts) where a merchant would place them.
  * Block assets are included the way Shopify includes them: each block's stylesheet in <head>, its
  * javascript with `defer`, once per page.
  */
-import type { LiquidEnv } from "../../tests/storefront/liquid-env";
+import type { LiquidEnv } from "./liquid-env";
 import type { Cart } from "./cart";
 import { cartJson, cartLiquid } from "./cart";
 import { PERSONA_ORDER, type Persona, type PreviewData, type PreviewProduct } from "./data";

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
-import { createLiquidEnv, renderBlock, type LiquidEnv } from "./liquid-env";
+import { createLiquidEnv, renderBlock, type LiquidEnv } from "../../scripts/preview/liquid-env";
 
 const EXT = path.resolve(__dirname, "../../extensions/attune-theme");
 const XSS = `"><img src=x onerror=alert(1)><script>alert(2)</script>`;

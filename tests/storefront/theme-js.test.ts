@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { afterEach, describe, expect, test, vi } from "vitest";
-import { createLiquidEnv } from "./liquid-env";
+import { createLiquidEnv } from "../../scripts/preview/liquid-env";
 
 // jsdom ships no types here (no @types/jsdom); it is only driven through `window`.
 const { JSDOM } = createRequire(import.meta.url)("jsdom") as { JSDOM: new (html: string, options: Record<string, unknown>) => { window: any } };
