@@ -2,3 +2,4 @@ export * from "./rule";
 export * from "./resolve";
 export * from "./visitor-offers";
 export * from "./config";
+export * from "./templates";

@@ -4,3 +4,4 @@ export { compileCondition, evaluateCondition, explainCondition, describeLeaf, fo
 export * from "./builtin";
 export * from "./match";
 export { normalizeTrafficSource, deviceFromUserAgent } from "./traffic";
+export { summarizeCondition, countryName, type SummaryOptions } from "./summary";
