@@ -4,12 +4,22 @@
  * duplicate, delete, enable, reorder.
  */
 import crypto from "node:crypto";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { backendNames, createBackend, type Backend } from "../../tests/helpers/databases";
 import { loadShopConfig } from "./shop-config.server";
 import { deleteSegment, duplicateSegment, getSegment, listSegments, saveSegment } from "./segments.server";
 import { deleteRule, duplicateRule, getRule, listRules, priorities, reorderRules, saveRule, setRuleEnabled } from "./rules.server";
 import { ruleFromTemplate } from "../engine/rules/templates";
+
+// recordAudit can be made to fail, to show that a write and its audit/change records are one transaction.
+const failAudit = vi.hoisted(() => ({ on: false }));
+vi.mock("./audit.server", async (orig) => {
+  const real = await orig<typeof import("./audit.server")>();
+  return { ...real, recordAudit: async (...args: Parameters<typeof real.recordAudit>) => {
+    if (failAudit.on) throw new Error("audit unavailable");
+    return real.recordAudit(...args);
+  } };
+});
 
 const CA = { all: [{ field: "customer_country", op: "eq", value: "CA" }, { field: "lifetime_value_cents", op: "gt", value: 20000 }] };
 const ruleInput = (over: Record<string, unknown> = {}) => ({
@@ -145,6 +155,19 @@ describe.each(backendNames())("segment and rule models on %s", (name) => {
     expect(t.audit.find((a) => a.action === "reorder")!.summary).toBe('Reordered home rules: "C" > "A" > "B"');
     // One change event per rule whose priority moved (C 20->30, A 30->20, B 20->19).
     expect(t.changes.length).toBe(3 + 1 + 1 + 3 + 1);
+  });
+
+  it("rolls a write back when its audit entry cannot be written (one transaction)", async () => {
+    failAudit.on = true;
+    try {
+      await expect(saveSegment(b.db, shop, "a", null, { name: "Canada", condition: CA })).rejects.toThrow("audit unavailable");
+      await expect(saveRule(b.db, shop, "a", null, ruleInput())).rejects.toThrow("audit unavailable");
+    } finally {
+      failAudit.on = false;
+    }
+    expect(await listSegments(b.db, shop)).toEqual([]);
+    expect(await listRules(b.db, shop)).toEqual([]);
+    expect((await trail()).changes).toEqual([]);
   });
 
   it("keeps each shop's rows to itself", async () => {

@@ -171,3 +171,13 @@ export function storefrontPreviewUrl(persona: string): string | null {
   return u.toString();
 }
 
+
+/** Titles of catalogue products by id (for chosen products shown as tags); unknown ids are left out. */
+export function productTitles(engine: ShopEngine, args: { ids: readonly string[] }): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const id of args.ids.slice(0, 500)) {
+    const p = engine.model.product(id);
+    if (p) out[id] = p.title;
+  }
+  return out;
+}

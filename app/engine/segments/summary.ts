@@ -7,7 +7,7 @@ import type { Condition, Leaf } from "./condition";
 import { usesPersonalData } from "./condition";
 import { FIELDS, type FieldSpec } from "./fields";
 import { formatMoney } from "./compile";
-import { countryName as regionName } from "../recs/popularity";
+import { countryName as regionName } from "../region";
 
 export interface SummaryOptions {
   /** ISO 4217 for money fields. Default "USD". */
