@@ -4,6 +4,11 @@
  */
 import crypto from "node:crypto";
 import { getJwt, setUpValidSession } from "@shopify/shopify-api/test-helpers";
+import { createElement } from "react";
+import { renderToString } from "react-dom/server";
+import { createStaticHandler, createStaticRouter, StaticRouterProvider } from "react-router-dom/server";
+import { AppProvider } from "@shopify/polaris";
+import en from "@shopify/polaris/locales/en.json";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../app/db.server";
 import { sessionStorage } from "../../app/shopify.server";
@@ -266,5 +271,37 @@ describe("rules pages", () => {
     expect(await db().segment.findUnique({ where: { shopId_id: { shopId: SHOP, id: "birthday_this_week" } } })).toMatchObject({ name: "Birthday this week" });
     const saved = await db().rule.findUnique({ where: { shopId_id: { shopId: SHOP, id: r.body.id } } });
     expect(saved?.startsAt?.toISOString()).toBe("2026-12-01T00:00:00.000Z");
+  });
+});
+
+describe("pages render (server side, with their loaders' data)", () => {
+  async function render(route: { default: any }, data: unknown, url: string): Promise<string> {
+    const handler = createStaticHandler([{ id: "page", path: "*", loader: () => data, Component: route.default }]);
+    const context = await handler.query(new Request(`${APP}${url}`));
+    if (context instanceof Response) throw new Error("unexpected redirect");
+    const router = createStaticRouter(handler.dataRoutes, context);
+    return renderToString(createElement(AppProvider, { i18n: en }, createElement(StaticRouterProvider, { router, context })));
+  }
+  const page = async (route: any, url: string, params: Record<string, string> = {}) => {
+    const r = await get(route.loader, url, params);
+    expect(r.status).toBe(200);
+    return render(route, r.body, url);
+  };
+
+  it("segments list and editor, rules list and editor (saved and from a template), preview", async () => {
+    expect(await page(segmentsIndex, "/app/segments")).toContain("Canadian spenders");
+    const editor = await page(segmentEdit, `/app/segments/${canadaId}`, { id: canadaId });
+    expect(editor).toContain("Customers in Canada who spent at least $50");
+    expect(editor).toContain("Condition 1: field");
+    expect(await page(segmentEdit, "/app/segments/new", { id: "new" })).toContain("Add condition");
+    const rules = await page(rulesIndex, "/app/rules");
+    expect(rules).toContain("Canada home");
+    expect(rules).toContain("Birthday reward");
+    const rulePage = await page(ruleEdit, `/app/rules/${canadaRule}`, { id: canadaRule });
+    expect(rulePage.replace(/<!-- -->/g, "")).toMatch(/Times are in the shop.{1,6}s time zone \(UTC\)/);
+    expect(rulePage).toContain("Products the shopper bought before");
+    expect(await page(ruleEdit, "/app/rules/new?template=win_back_lapsed", { id: "new" })).toContain("Win-back for lapsed customers");
+    const preview = await page(previewRoute, `/app/preview?rule=${vipRule}`);
+    expect(preview).toContain("Skipped rules");
   });
 });
