@@ -275,8 +275,8 @@ describe("rules pages", () => {
 });
 
 describe("pages render (server side, with their loaders' data)", () => {
-  async function render(route: { default: any }, data: unknown, url: string): Promise<string> {
-    const handler = createStaticHandler([{ id: "page", path: "*", loader: () => data, Component: route.default }]);
+  async function render(route: { default: any }, data: any, url: string): Promise<string> {
+    const handler = createStaticHandler([{ id: "page", path: "*", loader: () => data as object, Component: route.default }]);
     const context = await handler.query(new Request(`${APP}${url}`));
     if (context instanceof Response) throw new Error("unexpected redirect");
     const router = createStaticRouter(handler.dataRoutes, context);
