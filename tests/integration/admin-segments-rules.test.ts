@@ -224,6 +224,15 @@ describe("rules pages", () => {
     expect(res.products.length).toBeGreaterThan(0);
     for (const p of res.products) expect(p).toMatchObject({ title: expect.stringMatching(/^Product \d+$/), reason: expect.any(String), strategy: expect.any(String) });
     expect(fromRule.body.storefrontPreview).toBeNull(); // the demo link appears only under the simulator
+    process.env.ATTUNE_SIMULATOR = "1";
+    process.env.ATTUNE_PREVIEW_URL = "http://127.0.0.1:9292/";
+    try {
+      expect((await get(previewRoute.loader as Handler, `/app/preview?rule=${vipRule}`)).body.storefrontPreview).toBe("http://127.0.0.1:9292/?persona=vip");
+      expect((await get(previewRoute.loader as Handler, "/app/preview?segment=lapsed")).body.storefrontPreview).toBe("http://127.0.0.1:9292/?persona=lapsed");
+    } finally {
+      delete process.env.ATTUNE_SIMULATOR;
+      delete process.env.ATTUNE_PREVIEW_URL;
+    }
 
     const fromSegment = await get(previewRoute.loader as Handler, `/app/preview?segment=${canadaId}`);
     expect(fromSegment.body.result.rule.id).toBe(canadaRule);
