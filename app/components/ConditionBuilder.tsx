@@ -94,11 +94,11 @@ interface ValueProps {
   titles: Record<string, string>;
   onTitles(t: Record<string, string>): void;
   id: string;
+  label: string;
 }
 
-function ValueInput({ field, leaf, onChange, error, currency, titles, onTitles, id }: ValueProps) {
+function ValueInput({ field, leaf, onChange, error, currency, titles, onTitles, id, label }: ValueProps) {
   const op = leaf.op;
-  const label = `Value for ${field.label}`;
   const money = field.type === "money";
   const symbol = new Intl.NumberFormat("en-US", { style: "currency", currency }).formatToParts(0).find((p) => p.type === "currency")?.value ?? "$";
   const suffix = DAY_FIELDS.has(field.name) ? "days" : undefined;
@@ -113,8 +113,8 @@ function ValueInput({ field, leaf, onChange, error, currency, titles, onTitles, 
     const [lo, hi] = Array.isArray(leaf.value) ? (leaf.value as number[]) : [null, null];
     return (
       <InlineGrid columns={2} gap="200">
-        <NumberField label={`Minimum ${field.label}`} labelHidden value={lo} money={money} currencySymbol={symbol} suffix={suffix} onChange={(v) => onChange([v as number, hi as number])} error={error} />
-        <NumberField label={`Maximum ${field.label}`} labelHidden value={hi} money={money} currencySymbol={symbol} suffix={suffix} onChange={(v) => onChange([lo as number, v as number])} />
+        <NumberField label={`${label}, minimum`} labelHidden value={lo} money={money} currencySymbol={symbol} suffix={suffix} onChange={(v) => onChange([v as number, hi as number])} error={error} />
+        <NumberField label={`${label}, maximum`} labelHidden value={hi} money={money} currencySymbol={symbol} suffix={suffix} onChange={(v) => onChange([lo as number, v as number])} />
       </InlineGrid>
     );
   }
@@ -182,7 +182,8 @@ function errorAt(errors: Record<string, string>, path: string): string | undefin
   return errors[`${path}.value`] ?? errors[`${path}.op`] ?? errors[`${path}.field`] ?? errors[path];
 }
 
-function LeafRow({ leaf, path, onChange, onRemove, props, n }: { leaf: Leaf; path: string; onChange(l: Leaf): void; onRemove(): void; props: ConditionBuilderProps; n: number }) {
+function LeafRow({ leaf, path, onChange, onRemove, props, n, scope }: { leaf: Leaf; path: string; onChange(l: Leaf): void; onRemove(): void; props: ConditionBuilderProps; n: number; scope: string }) {
+  const name = scope ? `${scope}, condition ${n}` : `Condition ${n}`;
   const field = props.catalogue.find((f) => f.name === leaf.field) ?? props.catalogue[0];
   const groups = [
     { title: "Customer history", options: props.catalogue.filter((f) => f.personal).map((f) => ({ label: f.label[0].toUpperCase() + f.label.slice(1), value: f.name })) },
@@ -194,24 +195,25 @@ function LeafRow({ leaf, path, onChange, onRemove, props, n }: { leaf: Leaf; pat
       <BlockStack gap="200">
         <InlineGrid columns={{ xs: 1, md: ["oneThird", "oneThird", "oneThird"] }} gap="200">
           <Select
-            label={`Condition ${n}: field`}
+            label={`${name}: field`}
             options={groups}
             value={field.name}
             helpText={field.description}
             onChange={(name) => onChange(defaultLeaf(props.catalogue.find((f) => f.name === name)!))}
           />
           <Select
-            label={`Condition ${n}: operator`}
+            label={`${name}: operator`}
             options={field.ops.map((o) => ({ label: OP_LABELS[o], value: o }))}
             value={leaf.op}
             onChange={(op) => onChange({ field: field.name, op: op as Op, value: defaultValue(field, op as Op) })}
           />
           <BlockStack gap="100">
-            <Text as="span" variant="bodyMd">
-              Condition {n}: value
+            <Text as="span" variant="bodyMd" aria-hidden>
+              Value
             </Text>
             <ValueInput
               id={`v-${path}`}
+              label={`${name}: value`}
               field={field}
               leaf={leaf}
               error={error}
@@ -223,7 +225,7 @@ function LeafRow({ leaf, path, onChange, onRemove, props, n }: { leaf: Leaf; pat
           </BlockStack>
         </InlineGrid>
         <InlineStack align="end">
-          <Button variant="plain" tone="critical" onClick={onRemove} accessibilityLabel={`Remove condition ${n}`}>
+          <Button variant="plain" tone="critical" onClick={onRemove} accessibilityLabel={`Remove ${name.toLowerCase()}`}>
             Remove
           </Button>
         </InlineStack>
@@ -269,7 +271,7 @@ function GroupEditor({ group, path, onChange, onRemove, props, depth, label }: {
             <GroupEditor group={item} path={`${base}[${i}]`} depth={depth + 1} props={props} label={`${label}, group ${i + 1}`} onChange={(g) => setItem(i, g)} onRemove={() => removeItem(i)} />
           </Box>
         ) : (
-          <LeafRow key={i} n={i + 1} leaf={item} path={`${base}[${i}]`} props={props} onChange={(l) => setItem(i, l)} onRemove={() => removeItem(i)} />
+          <LeafRow key={i} n={i + 1} scope={depth === 0 ? "" : label} leaf={item} path={`${base}[${i}]`} props={props} onChange={(l) => setItem(i, l)} onRemove={() => removeItem(i)} />
         ),
       )}
       <InlineStack gap="200">
