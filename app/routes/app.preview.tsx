@@ -33,14 +33,14 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     if (!rule) throw new Response("Rule not found", { status: 404 });
     from = { kind: "rule", id: rule.id, name: rule.name };
     segmentIds = rule.segmentIds;
-    base = shopperFor(engine, { segmentIds, placement: placement ?? rule.placements[0] });
+    base = await shopperFor(engine, { segmentIds, placement: placement ?? rule.placements[0] });
   } else if (segmentId) {
     const seg = (await getSegment(db(), shop, segmentId)) ?? engine.config.segments.find((s) => s.id === segmentId) ?? null;
     const builtIn = seg ? null : (["new_visitor", "returning_visitor", "first_time_buyer", "repeat_buyer", "vip", "at_risk", "lapsed"].includes(segmentId) ? segmentId : null);
     if (!seg && !builtIn) throw new Response("Segment not found", { status: 404 });
     from = { kind: "segment", id: segmentId, name: seg?.name ?? segmentId };
     segmentIds = [segmentId];
-    base = shopperFor(engine, { segmentIds, placement: placement ?? "home" });
+    base = await shopperFor(engine, { segmentIds, placement: placement ?? "home" });
   } else {
     base = { placement: placement ?? "home", customerId: null, returningVisitor: false };
   }

@@ -33,7 +33,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     condition,
     catalogue: fieldCatalogue(),
     currency: engine?.config.currency ?? "USD",
-    size: engine && id ? (segmentSizesOf(engine).sizes[id] ?? null) : null,
+    size: engine && id ? ((await segmentSizesOf(engine))?.sizes[id] ?? null) : null,
     titles: engine ? productTitles(engine, { ids }) : {},
     usedBy: id ? await rulesUsingSegment(db(), shop, id) : [],
   };

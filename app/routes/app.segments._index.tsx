@@ -18,7 +18,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const [stored, engine] = await Promise.all([listSegments(db(), shop), adminEngine(shop)]);
   const config = engine?.config;
   const currency = config?.currency ?? "USD";
-  const sizes = engine ? segmentSizesOf(engine) : null;
+  const sizes = engine ? await segmentSizesOf(engine) : null;
   const builtIns = builtInSegments(config ? { vipThresholdCents: config.vipThresholdCents, atRiskChurnRatio: config.atRiskChurnRatio, lapsedChurnRatio: config.lapsedChurnRatio } : undefined);
   const row = (s: { id: string; name: string; condition: Parameters<typeof summarizeCondition>[0] }, builtIn: boolean) => ({
     id: s.id,
@@ -29,6 +29,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   });
   return {
     customers: sizes?.customers ?? null,
+    counting: sizes == null || sizes.stale,
     segments: stored.map((s) => row(s, false)),
     builtIns: builtIns.map((s) => row(s, true)),
   };
@@ -114,7 +115,7 @@ function SegmentRows({ rows, editable }: { rows: Row[]; editable: boolean }) {
 }
 
 export default function Segments() {
-  const { segments, builtIns, customers } = useLoaderData<typeof loader>();
+  const { segments, builtIns, customers, counting } = useLoaderData<typeof loader>();
   const navigate = useNavigate();
   return (
     <Page>
@@ -127,7 +128,9 @@ export default function Segments() {
         <Layout.Section>
           <BlockStack gap="400">
             <Text as="p" tone="subdued">
-              {customers == null ? "Sizes appear once the store's data is loaded." : `Sizes count the ${customers.toLocaleString("en-US")} customers who match now, signed in on the home page.`}
+              {customers == null
+                ? "Counting customers in each segment: reload in a moment to see the sizes."
+                : `Sizes count the ${customers.toLocaleString("en-US")} customers who match now, signed in on the home page${counting ? " (updating: reload in a moment for the latest counts)" : ""}.`}
             </Text>
             <Card padding="0">
               {segments.length === 0 ? (

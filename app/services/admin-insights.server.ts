@@ -6,7 +6,7 @@
  */
 import { decide } from "../engine/decide";
 import { compileSegments, type CompiledSegmentSet } from "../engine/segments/match";
-import { segmentSizes, type SegmentSizes } from "../engine/segments/sizes";
+import { SegmentCounter, type SegmentSizes } from "../engine/segments/sizes";
 import { isDimensionSegmentId, type MatchedSegment } from "../engine/segments/builtin";
 import type { SkippedRule } from "../engine/rules/resolve";
 import type { ShopConfig } from "../engine/rules/config";
@@ -36,23 +36,69 @@ function compiledFor(config: ShopConfig): CompiledSegmentSet {
 const compiled = new WeakMap<ShopConfig, CompiledSegmentSet>();
 
 const SIZES_TTL_MS = 60_000;
-const sizeCache = new WeakMap<ShopEngine, { config: ShopConfig; version: number; at: number; value: SegmentSizes }>();
+/** Customers counted between yields: ~25 ms of work, so storefront requests on this thread keep flowing. */
+const SIZES_CHUNK = 500;
+
+interface SizeState {
+  config: ShopConfig;
+  at: number;
+  value: SegmentSizes | null;
+  running: Promise<SegmentSizes> | null;
+}
+const sizeStates = new WeakMap<ShopEngine, SizeState>();
+
+export interface SegmentSizesResult extends SegmentSizes {
+  /** Counted for an earlier configuration or more than a minute ago; a fresh count is under way. */
+  stale: boolean;
+}
+
+function count(engine: ShopEngine, now: number): Promise<SegmentSizes> {
+  const { config, model } = engine;
+  const profile = { ...config.profile, churnThresholds: { atRisk: config.atRiskChurnRatio, lapsed: config.lapsedChurnRatio } };
+  const counter = new SegmentCounter(model.customers(), model, compiledFor(config), profile, now);
+  return new Promise((resolve, reject) => {
+    const run = () => {
+      try {
+        if (counter.step(SIZES_CHUNK)) resolve(counter.result);
+        else setImmediate(run);
+      } catch (err) {
+        reject(err);
+      }
+    };
+    run();
+  });
+}
 
 /**
- * Customers in each segment (built-in and merchant) now, with a few members each. Computed from
- * the in-memory model, cached per engine until the config or the order data change (or a minute
- * passes: recency and birthdays move with the clock).
+ * Customers in each segment (built-in and merchant) now, with a few members each, counted from the
+ * in-memory model in small steps. A count is reused for a minute while the configuration is the
+ * same; otherwise a new one starts and the caller waits up to `waitMs` (default 300) for it: small
+ * shops get exact numbers at once, large ones get the previous count (stale) or null until it ends.
  */
-export function segmentSizesOf(engine: ShopEngine, args: { now?: number } = {}): SegmentSizes {
-  const now = args.now ?? Date.now();
-  const { config, model } = engine;
-  const version = model.dataVersion();
-  const hit = sizeCache.get(engine);
-  if (hit && hit.config === config && hit.version === version && now - hit.at < SIZES_TTL_MS && args.now === undefined) return hit.value;
-  const profile = { ...config.profile, churnThresholds: { atRisk: config.atRiskChurnRatio, lapsed: config.lapsedChurnRatio } };
-  const value = segmentSizes(model.customers(), model, compiledFor(config), profile, now);
-  if (args.now === undefined) sizeCache.set(engine, { config, version, at: now, value });
-  return value;
+export async function segmentSizesOf(engine: ShopEngine, args: { waitMs?: number } = {}): Promise<SegmentSizesResult | null> {
+  const now = Date.now();
+  let st = sizeStates.get(engine);
+  if (!st) sizeStates.set(engine, (st = { config: engine.config, at: 0, value: null, running: null }));
+  const fresh = st.value && st.config === engine.config && now - st.at < SIZES_TTL_MS;
+  if (fresh) return { ...st.value!, stale: false };
+  if (!st.running || st.config !== engine.config) {
+    const state = st;
+    const config = engine.config;
+    state.config = config;
+    const running = count(engine, now).then((value) => {
+      if (state.config === config) Object.assign(state, { value, at: now });
+      return value;
+    });
+    state.running = running;
+    running.finally(() => {
+      if (state.running === running) state.running = null;
+    }).catch(() => {});
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const waited = await Promise.race([st.running!, new Promise<null>((r) => (timer = setTimeout(r, args.waitMs ?? 300, null)))]);
+  clearTimeout(timer);
+  if (waited && st.config === engine.config) return { ...waited, stale: false };
+  return st.value ? { ...st.value, stale: true } : null;
 }
 
 // ---------------------------------------------------------------- preview as
@@ -127,9 +173,9 @@ export function previewDecision(engine: ShopEngine, input: PreviewInput): Previe
  * segments set the request (country:ca -> country CA), visitor segments the visit, and any other
  * segment picks one of its current members.
  */
-export function shopperFor(engine: ShopEngine, args: { segmentIds: string[]; placement?: Placement }): Omit<PreviewInput, "now" | "limit"> {
+export async function shopperFor(engine: ShopEngine, args: { segmentIds: string[]; placement?: Placement }): Promise<Omit<PreviewInput, "now" | "limit">> {
   const out: Omit<PreviewInput, "now" | "limit"> = { placement: args.placement ?? "home", customerId: null, returningVisitor: false };
-  const sizes = args.segmentIds.some((id) => !isDimensionSegmentId(id) && id !== "new_visitor" && id !== "returning_visitor") ? segmentSizesOf(engine) : null;
+  const sizes = args.segmentIds.some((id) => !isDimensionSegmentId(id) && id !== "new_visitor" && id !== "returning_visitor") ? await segmentSizesOf(engine, { waitMs: 2000 }) : null;
   for (const id of args.segmentIds) {
     if (id.startsWith("country:")) out.country = id.slice(8).toUpperCase();
     else if (id.startsWith("source:")) out.trafficSource = id.slice(7);

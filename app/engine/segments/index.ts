@@ -5,4 +5,4 @@ export * from "./builtin";
 export * from "./match";
 export { normalizeTrafficSource, deviceFromUserAgent } from "./traffic";
 export { summarizeCondition, countryName, type SummaryOptions } from "./summary";
-export { segmentSizes, type SegmentSizes } from "./sizes";
+export { segmentSizes, SegmentCounter, type SegmentSizes } from "./sizes";
