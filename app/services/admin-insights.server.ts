@@ -95,7 +95,8 @@ export async function segmentSizesOf(engine: ShopEngine, args: { waitMs?: number
     }).catch(() => {});
   }
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const waited = await Promise.race([st.running!, new Promise<null>((r) => (timer = setTimeout(r, args.waitMs ?? 300, null)))]);
+  // A failed count leaves the previous sizes (or none); the next request starts another.
+  const waited = await Promise.race([st.running!.catch(() => null), new Promise<null>((r) => (timer = setTimeout(r, args.waitMs ?? 300, null)))]);
   clearTimeout(timer);
   if (waited && st.config === engine.config) return { ...waited, stale: false };
   return st.value ? { ...st.value, stale: true } : null;
