@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData, useNavigate } from "@remix-run/react";
-import { Badge, BlockStack, Button, Card, EmptyState, InlineGrid, InlineStack, Layout, Page, ResourceItem, ResourceList, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Box, Button, Card, EmptyState, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import { useEffect } from "react";
 import { db } from "~/db.server";
@@ -93,37 +93,38 @@ function PlacementRules({ group }: { group: Data["groups"][number] }) {
     send({ intent: "reorder", placement: group.placement, ids });
   };
   return (
-    <Card padding="0">
-      <BlockStack>
-        <div style={{ padding: "var(--p-space-400)" }}>
+    <Card>
+      <BlockStack gap="300">
+        <BlockStack gap="100">
           <Text as="h2" variant="headingMd">
             {group.label}
           </Text>
           <Text as="p" tone="subdued">
             The first rule that applies to a shopper wins; the placement's default shows when none does.
           </Text>
-        </div>
-        <ResourceList
-          resourceName={{ singular: "rule", plural: "rules" }}
-          items={group.rules}
-          renderItem={(r, _id, i) => (
-            <ResourceItem id={r.id} onClick={() => navigate(`/app/rules/${r.id}`)} accessibilityLabel={`Edit rule ${r.name}`}>
-              <InlineStack align="space-between" blockAlign="center" gap="200">
-                <BlockStack gap="100">
-                  <InlineStack gap="200" blockAlign="center">
-                    <Text as="h3" fontWeight="semibold">
-                      {i + 1}. {r.name}
+        </BlockStack>
+        <ol aria-label={`${group.label} rules, highest priority first`} style={{ listStyle: "none", margin: 0, padding: 0 }}>
+          {group.rules.map((r, i) => (
+            <li key={r.id}>
+              <Box paddingBlock="300" borderBlockStartWidth={i === 0 ? "0" : "025"} borderColor="border">
+                <InlineStack align="space-between" blockAlign="center" gap="200">
+                  <BlockStack gap="100">
+                    <InlineStack gap="200" blockAlign="center">
+                      <Text as="span" fontWeight="semibold">
+                        {i + 1}.
+                      </Text>
+                      <Button variant="plain" onClick={() => navigate(`/app/rules/${r.id}`)} accessibilityLabel={`Edit rule ${r.name}`}>
+                        {r.name}
+                      </Button>
+                      <Badge tone={r.status === "Active" ? "success" : r.status === "Scheduled" ? "info" : undefined}>{r.status}</Badge>
+                      {r.problem && <Badge tone="critical">Invalid</Badge>}
+                    </InlineStack>
+                    <Text as="p" tone="subdued">
+                      {r.segments.length ? r.segments.join(", ") : "Everyone"} · {r.strategy}
+                      {r.offer ? ` · Offer: ${r.offer}` : ""}
+                      {r.schedule ? ` · ${r.schedule}` : ""}
                     </Text>
-                    <Badge tone={r.status === "Active" ? "success" : r.status === "Scheduled" ? "info" : undefined}>{r.status}</Badge>
-                    {r.problem && <Badge tone="critical">Invalid</Badge>}
-                  </InlineStack>
-                  <Text as="p" tone="subdued">
-                    {r.segments.length ? r.segments.join(", ") : "Everyone"} · {r.strategy}
-                    {r.offer ? ` · Offer: ${r.offer}` : ""}
-                    {r.schedule ? ` · ${r.schedule}` : ""}
-                  </Text>
-                </BlockStack>
-                <div onClick={(e) => e.stopPropagation()} role="presentation">
+                  </BlockStack>
                   <InlineStack gap="100" wrap={false}>
                     <Button size="slim" disabled={i === 0} onClick={() => move(i, -1)} accessibilityLabel={`Move ${r.name} up in ${group.label}`}>
                       ↑
@@ -144,11 +145,11 @@ function PlacementRules({ group }: { group: Data["groups"][number] }) {
                       Delete
                     </Button>
                   </InlineStack>
-                </div>
-              </InlineStack>
-            </ResourceItem>
-          )}
-        />
+                </InlineStack>
+              </Box>
+            </li>
+          ))}
+        </ol>
       </BlockStack>
     </Card>
   );
