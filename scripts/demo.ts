@@ -140,6 +140,8 @@ async function main() {
 
   // 4. the real app
   const appUrl = `http://localhost:${port}`;
+  // Chosen now so the admin's "preview as" pages can link to the storefront preview with a persona.
+  const previewPort = await freePort(args.port ? undefined : 9292);
   const logFile = path.join(os.tmpdir(), `attune-demo-app-${port}.log`);
   const logStream = fs.createWriteStream(logFile);
   // `npm start`'s server, with NODE_ENV=development (the simulator is refused in production).
@@ -156,6 +158,7 @@ async function main() {
       ATTUNE_SIMULATOR: "1",
       ATTUNE_ADMIN_ORIGIN: api.origin,
       ATTUNE_WORKER: "thread",
+      ATTUNE_PREVIEW_URL: `http://127.0.0.1:${previewPort}/`,
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -233,7 +236,7 @@ async function main() {
   say(`attribution: ${attributed} lines added from an Attune placement (store: ${expectedAttributed})${attributed === expectedAttributed ? "" : " - MISMATCH"}`);
   // The local storefront preview (scripts/preview): theme pages with the real blocks, signed app proxy, Ajax cart.
   const { startPreview } = await import("./preview/index");
-  const preview = await startPreview({ appUrl, secret: API_SECRET, shop: SHOP, port: await freePort(args.port ? undefined : 9292), databaseUrl });
+  const preview = await startPreview({ appUrl, secret: API_SECRET, shop: SHOP, port: previewPort, databaseUrl });
   const personas = preview.personaLinks().map((l) => `      ${l.label.padEnd(24)} ${l.url}\n        ${l.why}`);
   console.log(
     [

@@ -85,6 +85,20 @@ describe("decide", () => {
     expect(d.explanation).toContain('skipped rule "VIP row" (priority 10): shopper is not in segment VIP');
   });
 
+  it("lists skipped rules and matched segments as data, and sends the winning rule's filters merged with the shop's", () => {
+    const s = store();
+    const filters = { maxPriceCents: 3_000, pinnedProductIds: ["129"], excludeProductIds: ["113"], maxPerProductType: 2 };
+    const config = { filters: { maxPriceCents: 5_000, excludeProductIds: ["114"] }, rules: [rule("1", { segmentIds: ["vip"], priority: 10, name: "VIP row" }), rule("2", { priority: 1, name: "Everyone", filters })] };
+    const d = run(s, config, ctx());
+    expect(d.skipped).toEqual([{ id: "1", name: "VIP row", priority: 10, reason: "shopper is not in segment VIP" }]);
+    expect(d.matched?.map((m) => m.id)).toEqual(d.segments);
+    expect(s.requests.at(-1)!.filters).toEqual({ maxPriceCents: 3_000, excludeProductIds: ["114", "113"], pinnedProductIds: ["129"], maxPerProductType: 2 });
+    // A rule without filters leaves the shop's filters object as it is.
+    const s2 = store();
+    run(s2, { ...config, rules: [rule("3")] }, ctx());
+    expect(s2.requests.at(-1)!.filters).toBe(config.filters);
+  });
+
   it("an opted-out customer gets context segments only and trending only, with no personal signals sent", () => {
     const s = store();
     const d = run(

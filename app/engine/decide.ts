@@ -7,13 +7,13 @@
  * request-context segments are evaluated, no history/browsing/quiz signals reach the recommender,
  * and products come from "trending" only.
  */
-import type { CatalogProduct, Content, CustomerFact, Id, Offer, Placement, Recommendation, Recommender, ShopperContext, StoreView, StrategyName } from "./types";
+import type { CatalogProduct, Content, CustomerFact, Id, Offer, Placement, Recommendation, RecommendationFilters, Recommender, ShopperContext, StoreView, StrategyName } from "./types";
 import { anonymousProfile, buildProfile } from "./profile/build";
 import type { CustomerProfile } from "./profile/types";
 import { compileSegments, matchSegments, type CompiledSegmentSet } from "./segments/match";
 import type { MatchedSegment } from "./segments/builtin";
-import { resolveRule, sortRules } from "./rules/resolve";
-import type { Rule } from "./rules/rule";
+import { resolveRule, sortRules, type SkippedRule } from "./rules/resolve";
+import { mergeFilters, type Rule } from "./rules/rule";
 import { resolveVisitorOffer, type VisitorOffer } from "./rules/visitor-offers";
 import { DEFAULT_SHOP_CONFIG, type ShopConfig } from "./rules/config";
 import { Lru } from "./lru";
@@ -54,6 +54,10 @@ export interface Decision {
   products: Recommendation[];
   /** Only for the app_embed placement. */
   visitorOffer?: VisitorOffer | null;
+  /** Rules for this placement ranked above the winner that did not apply, with the reason. */
+  skipped: SkippedRule[];
+  /** With opts.explain (the default): every segment matched, with its reasons (for "preview as"). */
+  matched?: MatchedSegment[];
 }
 
 export interface DecideDeps {
@@ -140,6 +144,7 @@ function profileFor(deps: DecideDeps, ctx: ShopperContext, optOut: boolean): Cus
 
 function fillProducts(
   deps: DecideDeps,
+  filters: RecommendationFilters,
   chain: readonly StrategyName[],
   ctx: ShopperContext,
   limit: number,
@@ -158,7 +163,7 @@ function fillProducts(
     let recs: Recommendation[];
     try {
       // Ask for enough to survive de-duplication against what is already chosen.
-      recs = deps.recommender.recommend({ strategy, context: ctx, limit: limit - out.length + seen.size, filters: deps.config.filters });
+      recs = deps.recommender.recommend({ strategy, context: ctx, limit: limit - out.length + seen.size, filters });
     } catch (err) {
       explanation.push(`strategy ${strategy} failed: ${err instanceof Error ? err.message : String(err)}`);
       continue;
@@ -175,6 +180,17 @@ function fillProducts(
   }
   if (out.length < limit && chain.length > 0) explanation.push(`only ${out.length} of ${limit} products available`);
   return out;
+}
+
+// A rule's filters merged with the shop's once per (rule, shop filters) pair, not per request.
+const mergedFilters = new WeakMap<Rule, { shop: RecommendationFilters; value: RecommendationFilters }>();
+function filtersFor(shop: RecommendationFilters, rule: Rule | null): RecommendationFilters {
+  if (!rule?.filters) return shop;
+  const hit = mergedFilters.get(rule);
+  if (hit && hit.shop === shop) return hit.value;
+  const value = mergeFilters(shop, rule.filters);
+  mergedFilters.set(rule, { shop, value });
+  return value;
 }
 
 /** opts.explain (default true): false leaves out segment reasons, for callers that do not show them. */
@@ -208,7 +224,8 @@ export function decide(deps: DecideDeps, context: ShopperContext, opts: { limit:
   const showsProducts = primary !== null && context.placement !== "app_embed";
   const strategy: StrategyName | null = !showsProducts ? null : optOut ? "trending" : primary;
   const chain: readonly StrategyName[] = !showsProducts ? [] : optOut ? ["trending"] : [primary, ...(config.fallbacks?.[primary] ?? FALLBACK_CHAINS[primary])];
-  const products = limit > 0 && chain.length > 0 ? fillProducts(deps, chain, ctx, limit, explanation) : [];
+  const filters = filtersFor(config.filters, resolution.rule);
+  const products = limit > 0 && chain.length > 0 ? fillProducts(deps, filters, chain, ctx, limit, explanation) : [];
 
   const decision: Decision = {
     placement: context.placement,
@@ -220,7 +237,9 @@ export function decide(deps: DecideDeps, context: ShopperContext, opts: { limit:
     offer: resolution.offer,
     strategy,
     products,
+    skipped: resolution.skipped,
   };
+  if (opts.explain !== false) decision.matched = matched;
   if (context.placement === "app_embed") {
     const vo = resolveVisitorOffer(profile, subjectCtx, config.visitorOffers, { vipThresholdCents: config.vipThresholdCents, lapsedChurnRatio: config.lapsedChurnRatio }, config.currency);
     decision.visitorOffer = vo;

@@ -144,6 +144,8 @@ export interface Content {
   heading?: string | null;
   message?: string | null;
   bannerImageUrl?: string | null;
+  /** Where the banner (or heading) links: an https:// URL or a storefront path ("/collections/sale"). */
+  linkUrl?: string | null;
 }
 
 /** Read access to the store's data as the engine holds it (implemented by the in-memory StoreModel). */

@@ -23,6 +23,7 @@
  *   const preview = await enginePort.recommendations({ shop, customerId: "123" }, { placement: "home", limit: 8 });
  */
 import { db } from "../db.server";
+import { adminEngineCalls } from "./admin-insights.server";
 import { engineThread } from "./engine-link.server";
 import {
   recommendations,
@@ -46,6 +47,8 @@ const calls = {
   upsell: (who: ShopperIdentity, placement: "checkout" | "thank_you", limit: number, now = Date.now()) => upsell(db(), who, placement, limit, now),
   /** The events and quiz routes stored these identities' signals: the engine forgets its cached copies. */
   signalsWritten: (shop: string, entities: readonly string[]) => signalsWritten(shop, entities),
+  /** The embedded admin's reads: configuration, segment sizes, preview-as decisions, product titles. */
+  ...adminEngineCalls,
 } satisfies Record<string, (...args: never[]) => unknown>;
 
 type Calls = typeof calls;

@@ -175,6 +175,11 @@ export class StoreModel implements StoreView {
     return i < 0 ? undefined : this.customerFacts[i];
   }
 
+  /** Every customer record held (redacted ones are gone). */
+  *customers(): Iterable<CustomerFact> {
+    for (const c of this.customerFacts) if (c) yield c;
+  }
+
   ordersOf(customerId: Id): readonly OrderFact[] {
     return this.historyOf(customerId)
       .filter((r) => !r.fact.cancelled)

@@ -2,6 +2,9 @@ import type { StoreModel } from "../model/store-model";
 import { type Candidate, type RecsContext } from "./context";
 import { attributeKeys } from "./attributes";
 import { topIndexes } from "./top-k";
+import { countryName } from "../region";
+
+export { countryName };
 
 /** How many ranked items the cached popularity lists hold; filters rarely reject more than this. */
 const RANKED = 400;
@@ -128,19 +131,4 @@ function tasteProfile(ctx: RecsContext): Map<string, number> {
   return counts;
 }
 
-const regionNames = (() => {
-  try {
-    return new Intl.DisplayNames(["en"], { type: "region" });
-  } catch {
-    return null;
-  }
-})();
-
-export function countryName(code: string): string {
-  try {
-    return regionNames?.of(code) ?? code;
-  } catch {
-    return code;
-  }
-}
 

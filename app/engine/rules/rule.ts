@@ -3,7 +3,7 @@
  * strategy (and maybe this offer)". Validated with zod at the edge (admin form, stored config).
  */
 import { z } from "zod";
-import { PLACEMENTS, type Content, type Offer, type Placement, type StrategyName } from "../types";
+import { PLACEMENTS, type Content, type Offer, type Placement, type RecommendationFilters, type StrategyName } from "../types";
 import { formatPath, type ValidationError, type Validated } from "../segments/condition";
 import { BUILTIN_SEGMENT_IDS, isDimensionSegmentId } from "../segments/builtin";
 
@@ -16,6 +16,8 @@ export interface Rule {
   content: Content;
   strategy: StrategyName;
   offer?: Offer | null;
+  /** Narrow the shop's filters while this rule governs a placement (see mergeFilters). */
+  filters?: RuleFilters | null;
   /** Higher wins. */
   priority: number;
   /** Inclusive, epoch ms. */
@@ -26,6 +28,9 @@ export interface Rule {
   /** Tie-break among equal priorities: the older rule wins (then the smaller id). Missing = 0. */
   createdAt?: number;
 }
+
+/** The business filters a rule may add to the shop's (a ceiling, exclusions, pins, a cap per type). */
+export type RuleFilters = Pick<RecommendationFilters, "maxPriceCents" | "excludeProductIds" | "pinnedProductIds" | "maxPerProductType">;
 
 export const STRATEGY_NAMES = [
   "bought_together",
@@ -54,6 +59,20 @@ export const contentSchema = z.object({
   heading: z.string().max(120, "heading is at most 120 characters").nullish(),
   message: z.string().max(1000, "message is at most 1000 characters").nullish(),
   bannerImageUrl: httpsUrl.nullish(),
+  linkUrl: z
+    .string()
+    .max(2048)
+    .refine((u) => /^https:\/\/[^\s]+$/i.test(u) || /^\/(?!\/)[^\s]*$/.test(u), "must be an https:// URL or a storefront path such as /collections/sale")
+    .nullish(),
+});
+
+const productIds = z.array(z.string().regex(/^\d+$/, "product ids are decimal strings")).max(250, "at most 250 products");
+
+export const ruleFiltersSchema = z.object({
+  maxPriceCents: z.number({ error: "price ceiling must be a number of cents" }).int("price ceiling must be whole cents").positive("price ceiling must be above zero").nullish(),
+  excludeProductIds: productIds.optional(),
+  pinnedProductIds: productIds.max(20, "pin at most 20 products").optional(),
+  maxPerProductType: z.number({ error: "must be a whole number" }).int("must be a whole number").min(1, "at least 1").max(50).optional(),
 });
 
 export const offerSchema = z
@@ -79,6 +98,7 @@ export const ruleSchema = z
     content: contentSchema,
     strategy: z.enum(STRATEGY_NAMES, { error: `strategy must be one of ${STRATEGY_NAMES.join(", ")}` }),
     offer: offerSchema.nullish(),
+    filters: ruleFiltersSchema.nullish(),
     priority: z.number({ error: "priority must be a whole number" }).int("priority must be a whole number").min(-1_000_000).max(1_000_000),
     startsAt: epoch.nullish(),
     endsAt: epoch.nullish(),
@@ -116,4 +136,21 @@ export function ruleIssues(input: unknown, opts: RuleValidationOptions = {}): Va
 export function validateRule(input: unknown, opts: RuleValidationOptions = {}): Validated<Rule> {
   const errors = ruleIssues(input, opts);
   return errors.length === 0 ? { ok: true, value: ruleSchema.parse(input) as Rule } : { ok: false, errors };
+}
+
+/**
+ * The shop's filters narrowed by the governing rule's: the lower price ceiling, both exclusion
+ * lists, the rule's pins before the shop's (minus anything excluded), the smaller cap per type.
+ */
+export function mergeFilters(shop: RecommendationFilters, rule: RuleFilters | null | undefined): RecommendationFilters {
+  if (!rule) return shop;
+  const out: RecommendationFilters = { ...shop };
+  if (rule.maxPriceCents != null) out.maxPriceCents = shop.maxPriceCents == null ? rule.maxPriceCents : Math.min(shop.maxPriceCents, rule.maxPriceCents);
+  if (rule.excludeProductIds?.length) out.excludeProductIds = [...new Set([...(shop.excludeProductIds ?? []), ...rule.excludeProductIds])];
+  if (rule.pinnedProductIds?.length) {
+    const excluded = new Set(out.excludeProductIds ?? []);
+    out.pinnedProductIds = [...new Set([...rule.pinnedProductIds, ...(shop.pinnedProductIds ?? [])])].filter((id) => !excluded.has(id));
+  }
+  if (rule.maxPerProductType != null) out.maxPerProductType = shop.maxPerProductType == null ? rule.maxPerProductType : Math.min(shop.maxPerProductType, rule.maxPerProductType);
+  return out;
 }

@@ -4,3 +4,5 @@ export { compileCondition, evaluateCondition, explainCondition, describeLeaf, fo
 export * from "./builtin";
 export * from "./match";
 export { normalizeTrafficSource, deviceFromUserAgent } from "./traffic";
+export { summarizeCondition, countryName, type SummaryOptions } from "./summary";
+export { segmentSizes, SegmentCounter, type SegmentSizes } from "./sizes";
