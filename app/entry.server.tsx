@@ -1,10 +1,11 @@
 import { PassThrough } from "node:stream";
 import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { ensureRuntime } from "./services/runtime.server";
+import { log } from "./utils/log.server";
 
 // server.mjs reaches these through the build's entry module to run the worker on its own thread.
 export { emitApplied, runIngestWorker } from "./services/runtime.server";
@@ -16,6 +17,20 @@ export { startEngineThread } from "./services/engine-thread.server";
 ensureRuntime();
 
 const ABORT_DELAY = 5000;
+
+/**
+ * Remix's default prints a stack trace for every error, a 404 for an unknown URL included: any
+ * unauthenticated client could fill the logs. An expected 4xx is one line; real errors keep their stack.
+ */
+export function handleError(error: unknown, { request }: { request: Request }) {
+  if (request.signal.aborted) return;
+  if (isRouteErrorResponse(error) && error.status < 500) {
+    log.warn("request refused", { status: error.status, method: request.method, path: new URL(request.url).pathname });
+    return;
+  }
+  const internal = isRouteErrorResponse(error) ? (error as { error?: unknown }).error : undefined;
+  console.error(internal ?? error);
+}
 
 export default async function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext) {
   addDocumentResponseHeaders(request, responseHeaders);
