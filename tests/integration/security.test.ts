@@ -220,6 +220,13 @@ describe("4. malformed requests get a 4xx, never a 500", () => {
     expect((await fetch(proxy("ping", "evil.example.com"))).status).toBe(400);
   });
 
+  it("the login path with a shop that is not a shop domain, or none", async () => {
+    const browser = { "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0" };
+    for (const q of ["?shop=evil.example.com%2Fx", ""]) expect((await fetch(`${app.url}/auth/login${q}`, { headers: browser, redirect: "manual" })).status).toBe(400);
+    const form = await fetch(`${app.url}/auth/login`, { method: "POST", headers: { ...browser, "Content-Type": "application/x-www-form-urlencoded" }, body: "shop=not%20a%20shop", redirect: "manual" });
+    expect(form.status).toBe(400);
+  });
+
   it("GET on POST-only routes answers 405 with Allow", async () => {
     for (const p of ["/webhooks/orders/create", new URL(proxy("events")).pathname]) {
       const r = await fetch(`${app.url}${p}`);
