@@ -60,6 +60,9 @@ function shopNamedBy(topic: Topic, body: Record<string, unknown>): string[] {
 }
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
+// Unsigned headers that are stored: bounded to what Shopify sends (a UUID; "2026-10" or "unstable").
+const WEBHOOK_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const API_VERSION = /^(?:\d{4}-\d{2}|unstable)$/;
 
 export async function receiveWebhook(request: Request, expected: Topic): Promise<Response> {
   if (request.method !== "POST") return jsonResponse({ error: "method not allowed" }, { status: 405, headers: { Allow: "POST" } });
@@ -72,6 +75,7 @@ export async function receiveWebhook(request: Request, expected: Topic): Promise
   // Read once, as bytes; the HMAC is over exactly these bytes.
   const bytes = new Uint8Array(await request.arrayBuffer());
   if (!validHmac(env().SHOPIFY_API_SECRET, bytes, hmac)) return reject(401, "invalid HMAC", { topic: expected });
+  if (!WEBHOOK_ID.test(webhookId)) return reject(400, "malformed webhook id header", { topic: expected });
   if (!isShopDomain(shop)) return reject(400, "shop header is not a shop domain", { topic: expected, webhookId });
   const topic = topicFromHeader(topicHeader);
   if (topic !== expected) return reject(400, `topic header does not match the ${expected} endpoint`, { shop, webhookId });
@@ -94,6 +98,7 @@ export async function receiveWebhook(request: Request, expected: Topic): Promise
     if (named !== shop) return reject(400, "body names another shop than the shop header", { shop, webhookId, topic });
   }
 
-  await persistDelivery({ webhookId, shopId: shop, topic, apiVersion: h.get("x-shopify-api-version"), sealedPayload: seal(env().SHOPIFY_API_SECRET, raw) });
+  const apiVersion = h.get("x-shopify-api-version");
+  await persistDelivery({ webhookId, shopId: shop, topic, apiVersion: apiVersion && API_VERSION.test(apiVersion) ? apiVersion : null, sealedPayload: seal(env().SHOPIFY_API_SECRET, raw) });
   return new Response(null, { status: 200 });
 }

@@ -216,6 +216,12 @@ describe("4. malformed requests get a 4xx, never a 500", () => {
     expect((await postWebhook("orders/delete", body, "evil.example.com")).status).toBe(400);
   });
 
+  it("a signed webhook with a webhook id that is not an id (it would be stored as the dedupe key)", async () => {
+    const body = JSON.stringify({ id: 1 });
+    const headers = { ...signed("orders/delete", body, SHOP), "X-Shopify-Webhook-Id": "x".repeat(4000) };
+    expect((await fetch(`${app.url}/webhooks/orders/delete`, { method: "POST", headers, body })).status).toBe(400);
+  });
+
   it("a signed proxy request for a shop that is not a myshopify domain", async () => {
     expect((await fetch(proxy("ping", "evil.example.com"))).status).toBe(400);
   });
