@@ -5,6 +5,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 import { ensureRuntime } from "./services/runtime.server";
+import { markPrivate } from "./utils/http.server";
 import { log } from "./utils/log.server";
 
 // server.mjs reaches these through the build's entry module to run the worker on its own thread.
@@ -32,8 +33,19 @@ export function handleError(error: unknown, { request }: { request: Request }) {
   console.error(internal ?? error);
 }
 
+/** Loader and action JSON (Remix data requests) is per merchant. server.mjs also covers resource routes. */
+export function handleDataRequest(response: Response) {
+  try {
+    markPrivate(response.headers);
+  } catch {
+    // Immutable headers (Response.redirect, a proxied fetch): left as they are; server.mjs adds them.
+  }
+  return response;
+}
+
 export default async function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext) {
   addDocumentResponseHeaders(request, responseHeaders);
+  markPrivate(responseHeaders);
   const callbackName = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
   return new Promise((resolve, reject) => {
     const { pipe, abort } = renderToPipeableStream(<RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} />, {
