@@ -269,9 +269,10 @@ export function topicFromHeader(header: string): Topic | null {
   return (TOPIC_NAMES as string[]).includes(t) ? (t as Topic) : null;
 }
 
+/** Paths and zod's own messages; custom messages may quote the value, so they are not repeated (logs, 422s). */
 export function describeZodError(err: z.ZodError): string {
   return err.issues
     .slice(0, 5)
-    .map((i) => `${i.path.length ? i.path.join(".") : "(body)"}: ${i.message}`)
+    .map((i) => `${i.path.length ? i.path.join(".") : "(body)"}: ${i.code === "custom" ? "invalid value" : i.message}`)
     .join("; ");
 }

@@ -14,7 +14,7 @@
  */
 import crypto from "node:crypto";
 import { z } from "zod";
-import { TOPICS, type Topic, topicFromHeader } from "../ingest/webhook-payloads";
+import { TOPICS, type Topic, describeZodError, topicFromHeader } from "../ingest/webhook-payloads";
 import { seal } from "../utils/crypto.server";
 import { env } from "../utils/env.server";
 import { jsonResponse } from "../utils/http.server";
@@ -33,14 +33,6 @@ function validHmac(secret: string, body: Uint8Array, header: string): boolean {
   const expected = crypto.createHmac("sha256", secret).update(body).digest();
   const given = Buffer.from(header, "base64");
   return given.length === expected.length && crypto.timingSafeEqual(given, expected);
-}
-
-/** Paths and zod's messages only; custom messages may quote the value, so they are not repeated. */
-function issuesOf(e: z.ZodError): string {
-  return e.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.length ? i.path.join(".") : "(body)"}: ${i.code === "custom" ? "invalid value" : i.message}`)
-    .join("; ");
 }
 
 /** The shop domains a compliance or app body names; none for bodies that do not name their shop. */
@@ -91,7 +83,7 @@ export async function receiveWebhook(request: Request, expected: Topic): Promise
   try {
     TOPICS[topic].parse(body);
   } catch (e) {
-    if (e instanceof z.ZodError) return reject(422, `payload does not match ${topic}: ${issuesOf(e)}`, { shop, webhookId, topic });
+    if (e instanceof z.ZodError) return reject(422, `payload does not match ${topic}: ${describeZodError(e)}`, { shop, webhookId, topic });
     return reject(422, `payload does not match ${topic}`, { shop, webhookId, topic });
   }
   for (const named of shopNamedBy(topic, body as Record<string, unknown>)) {
