@@ -13,6 +13,7 @@ import { Readable } from "node:stream";
 import { Worker } from "node:worker_threads";
 import { createRequestHandler } from "@remix-run/node";
 import { checkBuild, checkDatabase, checkNode, listenOrExit, orExit } from "./server-startup.mjs";
+import { Refusal, appOrigin, bodyLimit, checkRequest, readBody, refuse } from "./server/request-guard.mjs";
 
 const root = path.dirname(new URL(import.meta.url).pathname);
 const buildPath = path.resolve(root, process.env.REMIX_BUILD ?? "build/index.js");
@@ -106,10 +107,12 @@ const directRoutes = new Map(
     .map(([, route]) => [`/${route.path}`, route.module]),
 );
 
+/** The direct route's loader or action for this method; a Refusal (405) for a method it does not handle. */
 function directHandler(method, pathname) {
   const mod = directRoutes.get(pathname);
   if (!mod) return null;
-  return method === "GET" || method === "HEAD" ? mod.loader ?? null : method === "POST" ? mod.action ?? null : null;
+  const handler = method === "GET" || method === "HEAD" ? mod.loader : method === "POST" ? mod.action : undefined;
+  return handler ?? new Refusal(405, "method not allowed", { Allow: mod.loader ? (mod.action ? "GET, HEAD, POST" : "GET, HEAD") : "POST" });
 }
 
 async function dispatchDirect(handler, request) {
@@ -160,11 +163,12 @@ function serveStatic(req, res, file) {
 
 // No abort signal: undici would track the Request through a WeakRef and a FinalizationRegistry
 // (see above). A client that goes away mid-response only ends our write; renders stop on their own timer.
+// The URL's origin is the configured app URL: Host and X-Forwarded-Proto are client input.
+const origin = appOrigin();
 function toRequest(req, body) {
-  const proto = req.headers["x-forwarded-proto"]?.split(",")[0].trim() || (req.socket.encrypted ? "https" : "http");
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i], req.rawHeaders[i + 1]);
-  return new Request(`${proto}://${req.headers.host ?? "localhost"}${req.url}`, { method: req.method, headers, body });
+  return new Request(origin + req.url, { method: req.method, headers, body });
 }
 
 function writeHead(res, response) {
@@ -187,6 +191,9 @@ async function sendWhole(res, response) {
 
 async function send(res, response) {
   writeHead(res, response);
+  // Documents, loader JSON and resource routes (exports) are per merchant: never cached by anyone else.
+  if (!response.headers.has("cache-control")) res.setHeader("Cache-Control", "private, no-store");
+  res.setHeader("X-Content-Type-Options", "nosniff");
   if (!response.body) return res.end();
   // Streamed documents (React's renderToPipeableStream) flush as they render.
   await new Promise((resolve, reject) => {
@@ -196,20 +203,20 @@ async function send(res, response) {
 
 const server = http.createServer(async (req, res) => {
   try {
+    const refused = checkRequest(req);
+    if (refused) return refuse(req, res, refused);
     const pathname = req.url.split("?")[0];
     const file = (req.method === "GET" || req.method === "HEAD") && staticFiles.get(pathname);
     if (file) return serveStatic(req, res, file);
-    let body;
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      const chunks = [];
-      for await (const chunk of req) chunks.push(chunk);
-      body = Buffer.concat(chunks);
-    }
-    const request = toRequest(req, body);
     const direct = directHandler(req.method, pathname);
+    if (direct instanceof Refusal) return refuse(req, res, direct);
+    // Bounded per route, refused before reading when the declared length is too large.
+    const body = req.method !== "GET" && req.method !== "HEAD" ? await readBody(req, bodyLimit(pathname)) : undefined;
+    const request = toRequest(req, body);
     if (direct) await sendWhole(res, await dispatchDirect(direct, request));
     else await send(res, await handle(request));
   } catch (error) {
+    if (error instanceof Refusal) return refuse(req, res, error);
     console.error(error);
     if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain" });
     res.end("Internal Server Error");

@@ -23,7 +23,7 @@ import { ROOT } from "./helpers/server";
 
 const GRAPH_DIRS = ["app", "scripts", "bench", "tests"];
 /** Root files that run in production next to the build. */
-const SERVER_FILES = ["server.mjs", "server-startup.mjs", "engine-thread.mjs", "worker-thread.mjs"];
+const SERVER_FILES = ["server.mjs", "server-startup.mjs", "server/request-guard.mjs", "engine-thread.mjs", "worker-thread.mjs"];
 const ROOT_FILES = [...SERVER_FILES, "vitest.config.ts", "playwright.config.ts", "prisma.config.ts", "remix.config.js"];
 
 const isTestFile = (f: string) => f.startsWith("tests/") || /\.(test|spec)\.[cm]?[jt]sx?$/.test(f) || /\.test-helpers\.[jt]sx?$/.test(f);

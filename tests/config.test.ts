@@ -63,7 +63,7 @@ describe("environment", () => {
     fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
       e.isDirectory() ? appFiles(`${dir}/${e.name}`) : /\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) ? [`${dir}/${e.name}`] : [],
     );
-  const SERVER_FILES = ["server.mjs", "server-startup.mjs", "engine-thread.mjs", "worker-thread.mjs"];
+  const SERVER_FILES = ["server.mjs", "server-startup.mjs", "server/request-guard.mjs", "engine-thread.mjs", "worker-thread.mjs"];
 
   it("is read in one place in the app: utils/env.server.ts, validated", () => {
     const direct = appFiles("app")

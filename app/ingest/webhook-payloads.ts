@@ -10,7 +10,14 @@ import { shopifyId } from "./ids";
 import { toCents } from "./money";
 import { type CustomerRecord, type OrderRecord, type ProductRecord, type RefundRecord, splitTags, trafficSourceOf } from "./records";
 
-const money = z.union([z.string(), z.number()]).nullish();
+// An amount: non-negative, at most 13 integer digits (cents stay exact integers below 2^53, and fit
+// a 64-bit column). Anything else is refused with 422 rather than stored negative or as a REAL.
+const MONEY = /^\s*\d{1,13}(?:\.\d+)?\s*$/;
+const money = z
+  .union([z.string(), z.number()])
+  .nullish()
+  .refine((v) => v == null || v === "" || (typeof v === "number" ? Number.isFinite(v) && v >= 0 && v < 1e13 : MONEY.test(v)), "must be a non-negative amount below 10^13");
+const quantity = z.number().int().nonnegative().max(2_147_483_647);
 const date = z
   .string()
   .nullish()
@@ -117,7 +124,7 @@ const refundBody = z
           .object({
             id: shopifyId,
             line_item_id: shopifyId,
-            quantity: z.number().int().nonnegative(),
+            quantity,
             subtotal_set: z.object({ shop_money: z.object({ amount: money }).passthrough() }).passthrough().nullish(),
             subtotal: money,
           })
@@ -163,7 +170,7 @@ export const orderPayload = z
           product_id: shopifyId.nullish(),
           variant_id: shopifyId.nullish(),
           title: z.string().nullish(),
-          quantity: z.number().int().nonnegative(),
+          quantity,
           price: money,
           // Read leniently by attribution.ts: other apps' properties must never reject an order.
           properties: z.unknown().optional(),
@@ -232,7 +239,10 @@ export const scopesUpdatePayload = z
   .object({ current: z.array(z.string()), updated_at: date })
   .passthrough();
 
-export const appUninstalledPayload = z.object({}).passthrough();
+/** The shop object: `myshopify_domain` (and `domain` when it is a myshopify one) must name the header's shop. */
+export const appUninstalledPayload = z
+  .object({ id: shopifyId, name: z.string().nullable(), myshopify_domain: z.string().nullable(), domain: z.string().nullable(), plan_name: z.string().nullable() })
+  .passthrough();
 
 /** Every topic we subscribe to, with the schema its body must satisfy. */
 export const TOPICS = {
@@ -265,9 +275,10 @@ export function topicFromHeader(header: string): Topic | null {
   return (TOPIC_NAMES as string[]).includes(t) ? (t as Topic) : null;
 }
 
+/** Paths and zod's own messages; custom messages may quote the value, so they are not repeated (logs, 422s). */
 export function describeZodError(err: z.ZodError): string {
   return err.issues
     .slice(0, 5)
-    .map((i) => `${i.path.length ? i.path.join(".") : "(body)"}: ${i.message}`)
+    .map((i) => `${i.path.length ? i.path.join(".") : "(body)"}: ${i.code === "custom" ? "invalid value" : i.message}`)
     .join("; ");
 }

@@ -15,6 +15,30 @@ export async function ensureShop(db: Db, shop: string): Promise<void> {
 /** Forget the cache entry (after shop/redact deleted the row). */
 export function forgetShop(db: Db, shop: string): void {
   known.get(db)?.delete(shop);
+  forgetInstalled([shop]);
+}
+
+/**
+ * Installed = the shop row exists and is not marked uninstalled. Answers are cached for a few
+ * seconds (the storefront asks on every request); this process forgets a shop's entry when it
+ * (un)installs or when ingest applies a delivery for it, and other instances within the TTL.
+ */
+const INSTALLED_TTL_MS = 10_000;
+const installed = new Map<string, { installed: boolean; until: number }>();
+
+export async function isInstalled(db: Db, shop: string): Promise<boolean> {
+  const now = Date.now();
+  const hit = installed.get(shop);
+  if (hit !== undefined && hit.until > now) return hit.installed;
+  const row = await db.shop.findUnique({ where: { id: shop }, select: { uninstalledAt: true } });
+  if (installed.size >= 100_000) installed.clear();
+  const answer = row !== null && row.uninstalledAt === null;
+  installed.set(shop, { installed: answer, until: now + INSTALLED_TTL_MS });
+  return answer;
+}
+
+export function forgetInstalled(shops: Iterable<string>): void {
+  for (const shop of shops) installed.delete(shop);
 }
 
 export async function markInstalled(tx: Tx, shop: string, scopes: string | null) {
@@ -23,11 +47,13 @@ export async function markInstalled(tx: Tx, shop: string, scopes: string | null)
     create: { id: shop, scopes },
     update: { uninstalledAt: null, ...(scopes ? { scopes } : {}) },
   });
+  forgetInstalled([shop]);
 }
 
 export async function markUninstalled(tx: Tx, shop: string) {
   await tx.session.deleteMany({ where: { shop } });
   await tx.shop.updateMany({ where: { id: shop }, data: { uninstalledAt: new Date() } });
+  forgetInstalled([shop]);
 }
 
 export async function updateScopes(tx: Tx, shop: string, scopes: string[]) {

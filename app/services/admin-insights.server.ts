@@ -5,6 +5,7 @@
  * obtains a shop's engine (today: the process registry of app/services/engine.server.ts).
  */
 import { decide } from "../engine/decide";
+import { env } from "../utils/env.server";
 import { recommenderFor } from "../engine/recs/recommend";
 import { compileSegments, type CompiledSegmentSet } from "../engine/segments/match";
 import { SegmentCounter, type SegmentSizes } from "../engine/segments/sizes";
@@ -237,7 +238,8 @@ export function personaFor(segmentIds: readonly string[]): string {
 
 /** The local storefront preview's URL in the demo (scripts/demo.ts sets it); null elsewhere. */
 export function storefrontPreviewUrl(persona: string): string | null {
-  const base = process.env.ATTUNE_SIMULATOR === "1" ? process.env.ATTUNE_PREVIEW_URL : undefined;
+  const config = env();
+  const base = config.ATTUNE_SIMULATOR === "1" ? config.ATTUNE_PREVIEW_URL : undefined;
   if (!base) return null;
   const u = new URL(base);
   u.searchParams.set("persona", persona);

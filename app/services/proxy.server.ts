@@ -7,10 +7,16 @@
  * tampered parameter breaks the signature and the library answers 400 before we read anything.
  */
 import { z } from "zod";
+import { db } from "../db.server";
+import { forgetInstalled, isInstalled } from "../models/shop.server";
 import { authenticate } from "../shopify.server";
+import { isShopDomain } from "../utils/shop-domain";
+import { onDataApplied } from "./data-applied.server";
 import type { ShopperIdentity } from "./storefront.server";
 
-const SHOP = /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/;
+// An uninstall (or redaction) applied by ingest is answered from the next storefront request on.
+onDataApplied(forgetInstalled);
+
 const NUMERIC_ID = /^\d{1,20}$/;
 
 /** Personalized answers: never cached by the proxy, a CDN or a shared browser cache. */
@@ -45,13 +51,32 @@ function queryOf(request: Request): URLSearchParams {
   return params;
 }
 
-/** Verifies the app proxy signature (throws the library's 400 Response) and returns who is asking. */
+/**
+ * Parameters that say who is asking and where: each must appear at most once. Shopify signs a
+ * repeated parameter as its values joined with ",", so a second `logged_in_customer_id` would pass
+ * the signature while `get()` read the first one.
+ */
+const IDENTITY_PARAMS = ["shop", "logged_in_customer_id", "path_prefix", "timestamp", "signature"] as const;
+
+export function notInstalled(): Response {
+  return json({ error: "shop_not_installed" }, 404);
+}
+
+/**
+ * Verifies the app proxy signature (throws the library's 400 Response) and returns who is asking.
+ * A shop that is not installed (never, or uninstalled since) gets 404 before any route work.
+ */
 export async function authenticateProxy(request: Request): Promise<ShopperIdentity> {
-  const { session } = await authenticate.public.appProxy(request);
   const params = queryOf(request);
+  for (const name of IDENTITY_PARAMS) {
+    if (params.getAll(name).length > 1) throw badRequest([{ param: name, message: "must appear at most once" }]);
+  }
+  if (!isShopDomain(params.get("shop") ?? "")) throw badRequest([{ param: "shop", message: "not a myshopify.com domain" }]);
+  const { session } = await authenticate.public.appProxy(request);
   // Verified: the signature covers every query parameter, `shop` included.
   const shop = session?.shop ?? params.get("shop") ?? "";
-  if (!SHOP.test(shop)) throw badRequest([{ param: "shop", message: "not a myshopify.com domain" }]);
+  if (!isShopDomain(shop)) throw badRequest([{ param: "shop", message: "not a myshopify.com domain" }]);
+  if (!(await isInstalled(db(), shop))) throw notInstalled();
   const raw = params.get("logged_in_customer_id") ?? "";
   if (raw !== "" && !NUMERIC_ID.test(raw)) throw badRequest([{ param: "logged_in_customer_id", message: "must be a numeric customer id" }]);
   return { shop, customerId: raw === "" ? null : raw };

@@ -20,6 +20,8 @@ const schema = z.object({
   ATTUNE_SIMULATOR: z.enum(["0", "1"]).default("0"),
   /** Where Admin API calls go while the simulator is on (never used otherwise). */
   ATTUNE_ADMIN_ORIGIN: z.url().optional(),
+  /** The demo's local storefront preview, linked from "preview as" (only read while the simulator is on). */
+  ATTUNE_PREVIEW_URL: z.url().optional(),
   /** Where the ingest worker runs: see app/services/runtime.server.ts. server.mjs defaults to "thread". */
   ATTUNE_WORKER: z.enum(["inline", "thread", "off"]).default("inline"),
   /** Where storefront decisions run: see app/services/engine-thread.server.ts. server.mjs defaults to "thread". */

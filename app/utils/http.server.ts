@@ -8,3 +8,9 @@ export function jsonResponse(body: unknown, init: { status?: number; headers?: R
     headers: { "Content-Type": "application/json; charset=utf-8", ...init.headers },
   });
 }
+
+/** Per-merchant answers: never stored by a shared cache, never content-sniffed. Keeps a route's own Cache-Control. */
+export function markPrivate(headers: Headers): void {
+  if (!headers.has("Cache-Control")) headers.set("Cache-Control", "private, no-store");
+  headers.set("X-Content-Type-Options", "nosniff");
+}

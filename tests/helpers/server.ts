@@ -27,17 +27,21 @@ export async function freePort(): Promise<number> {
 export interface AppServer {
   url: string;
   child: ChildProcess;
+  /** What the server wrote to stderr so far (only with `captureStderr`). */
+  stderr(): string;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startApp(env: Record<string, string>, port?: number): Promise<AppServer> {
+export async function startApp(env: Record<string, string>, port?: number, opts: { captureStderr?: boolean; nodeFlags?: string[] } = {}): Promise<AppServer> {
   const p = port ?? (await freePort());
   // Same flags as `npm start`.
-  const child = spawn(process.execPath, ["--max-semi-space-size=32", path.join(ROOT, "server.mjs")], {
+  const child = spawn(process.execPath, ["--max-semi-space-size=32", ...(opts.nodeFlags ?? []), path.join(ROOT, "server.mjs")], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: "production", PORT: String(p), HOST: "127.0.0.1", ATTUNE_WORKER: "thread", ...env },
-    stdio: ["ignore", "ignore", process.env.ATTUNE_LOG ? "inherit" : "ignore"],
+    stdio: ["ignore", "ignore", opts.captureStderr ? "pipe" : process.env.ATTUNE_LOG ? "inherit" : "ignore"],
   });
+  let stderr = "";
+  child.stderr?.setEncoding("utf8").on("data", (s: string) => (stderr += s));
   const url = `http://127.0.0.1:${p}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -54,6 +58,7 @@ export async function startApp(env: Record<string, string>, port?: number): Prom
   return {
     url,
     child,
+    stderr: () => stderr,
     stop: (signal: NodeJS.Signals = "SIGTERM") =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode) return resolve();
