@@ -8,7 +8,7 @@ export interface Applied {
   outcome: string;
   changes: { kind: ChangeKind; entityId: string }[];
 }
-export type ChangeKind = "order" | "product" | "customer" | "customer_redacted" | "signals";
+export type ChangeKind = "order" | "product" | "customer" | "customer_redacted" | "signals" | "config";
 
 export const json = (v: unknown) => JSON.stringify(v);
 export function parseJsonArray(s: string | null | undefined): string[] {
