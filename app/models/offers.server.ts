@@ -8,6 +8,9 @@ import { z } from "zod";
 import type { Offer as RuleOffer } from "../engine/types";
 import type { FieldErrors } from "../utils/form-errors.server";
 import type { Tx } from "./types";
+import { describeOffer, isUsable } from "../utils/admin-shared";
+
+export { describeOffer, isUsable };
 
 export const OFFER_KINDS = ["percentage", "amount", "free_shipping"] as const;
 export type OfferKind = (typeof OFFER_KINDS)[number];
@@ -29,6 +32,7 @@ export interface OfferRow {
   updatedAt: Date;
 }
 
+const twoDecimalsOk = (n: number) => Math.abs(n * 100 - Math.round(n * 100)) < 1e-6;
 const dollarsToCents = (label: string) =>
   z
     .string()
@@ -40,56 +44,62 @@ const dollarsToCents = (label: string) =>
         ctx.addIssue({ code: "custom", message: `${label} must be an amount such as 50 or 49.99` });
         return z.NEVER;
       }
-      if (Math.round(n * 100) !== Math.round(n * 100 * 1000) / 1000) {
+      if (!twoDecimalsOk(n)) {
         ctx.addIssue({ code: "custom", message: `${label} has at most two decimals` });
         return z.NEVER;
       }
       return Math.round(n * 100);
     });
 
-/** The offer form (string inputs, as posted). */
-export const offerFormSchema = z
-  .object({
-    title: z.string().trim().min(1, "Title is required").max(120, "Title is at most 120 characters"),
-    code: z
-      .string()
-      .trim()
-      .min(3, "Code is at least 3 characters")
-      .max(40, "Code is at most 40 characters")
-      .regex(/^[A-Za-z0-9_-]+$/, "Code uses letters, digits, - and _ only"),
-    kind: z.enum(OFFER_KINDS, { error: "Choose percentage, fixed amount or free shipping" }),
-    value: z.string().trim().default(""),
-    minSubtotal: z.string().default("").pipe(dollarsToCents("Minimum subtotal")),
-    endsAt: z
-      .string()
-      .trim()
-      .default("")
-      .refine((s) => s === "" || (/^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s))), "End date must be a date (YYYY-MM-DD)"),
-  })
-  .transform((f, ctx) => {
-    let value: number | null = null;
-    if (f.kind === "percentage") {
-      const n = Number(f.value);
-      if (f.value === "" || !Number.isInteger(n) || n < 1 || n > 100) ctx.addIssue({ code: "custom", path: ["value"], message: "Percentage is a whole number from 1 to 100" });
-      else value = n;
-    } else if (f.kind === "amount") {
-      const n = Number(f.value);
-      if (f.value === "" || !Number.isFinite(n) || n <= 0 || Math.round(n * 100) !== Math.round(n * 100 * 1000) / 1000) ctx.addIssue({ code: "custom", path: ["value"], message: "Amount off must be more than 0, such as 5 or 7.50" });
-      else value = Math.round(n * 100);
-    }
-    const endsAt = f.endsAt ? new Date(`${f.endsAt}T23:59:59Z`) : null;
-    if (endsAt && endsAt.getTime() <= Date.now()) ctx.addIssue({ code: "custom", path: ["endsAt"], message: "End date must be in the future" });
-    return { title: f.title, code: f.code.toUpperCase(), kind: f.kind, value, minSubtotalCents: f.minSubtotal ?? null, endsAt };
-  });
+/** The offer form's fields that stand alone (string inputs, as posted). */
+export const offerFormSchema = z.object({
+  title: z.string().trim().min(1, "Title is required").max(120, "Title is at most 120 characters"),
+  code: z
+    .string()
+    .trim()
+    .min(3, "Code is at least 3 characters")
+    .max(40, "Code is at most 40 characters")
+    .regex(/^[A-Za-z0-9_-]+$/, "Code uses letters, digits, - and _ only"),
+  kind: z.enum(OFFER_KINDS, { error: "Choose percentage, fixed amount or free shipping" }),
+  minSubtotal: z.string().default("").pipe(dollarsToCents("Minimum subtotal")),
+});
 
-export type OfferInput = z.output<typeof offerFormSchema>;
+export interface OfferInput {
+  title: string;
+  code: string;
+  kind: OfferKind;
+  /** Percent (percentage) or cents (amount); null for free shipping. */
+  value: number | null;
+  minSubtotalCents: number | null;
+  endsAt: Date | null;
+}
 
-export function parseOfferForm(form: Record<string, unknown>): { ok: true; value: OfferInput } | { ok: false; errors: FieldErrors } {
-  const r = offerFormSchema.safeParse(form);
-  if (r.success) return { ok: true, value: r.data };
+/** The value field, which depends on the kind. */
+function offerValue(kind: unknown, raw: string): { value: number | null } | { error: string } {
+  const n = Number(raw);
+  if (kind === "percentage") return raw === "" || !Number.isInteger(n) || n < 1 || n > 100 ? { error: "Percentage is a whole number from 1 to 100" } : { value: n };
+  if (kind === "amount") return raw === "" || !Number.isFinite(n) || n <= 0 || !twoDecimalsOk(n) ? { error: "Amount off must be more than 0, such as 5 or 7.50" } : { value: Math.round(n * 100) };
+  return { value: null };
+}
+
+function offerEndsAt(raw: string, now: number): { endsAt: Date | null } | { error: string } {
+  if (raw === "") return { endsAt: null };
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(raw))) return { error: "End date must be a date (YYYY-MM-DD)" };
+  const endsAt = new Date(`${raw}T23:59:59Z`);
+  return endsAt.getTime() <= now ? { error: "End date must be in the future" } : { endsAt };
+}
+
+/** The whole form, every field checked (one message per field), as the page shows them. */
+export function parseOfferForm(form: Record<string, unknown>, now = Date.now()): { ok: true; value: OfferInput } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
-  for (const i of r.error.issues) errors[String(i.path[0] ?? "_form")] ??= i.message;
-  return { ok: false, errors };
+  const r = offerFormSchema.safeParse(form);
+  if (!r.success) for (const i of r.error.issues) errors[String(i.path[0] ?? "_form")] ??= i.message;
+  const value = offerValue(form.kind, String(form.value ?? "").trim());
+  if ("error" in value) errors.value = value.error;
+  const ends = offerEndsAt(String(form.endsAt ?? "").trim(), now);
+  if ("error" in ends) errors.endsAt = ends.error;
+  if (!r.success || "error" in value || "error" in ends) return { ok: false, errors };
+  return { ok: true, value: { title: r.data.title, code: r.data.code.toUpperCase(), kind: r.data.kind, value: value.value, minSubtotalCents: r.data.minSubtotal ?? null, endsAt: ends.endsAt } };
 }
 
 const SELECT = {
@@ -122,11 +132,6 @@ export async function findOfferByCode(tx: Tx, shop: string, code: string): Promi
   return (await tx.offer.findFirst({ where: { shopId: shop, code: code.trim().toUpperCase() }, select: SELECT })) as OfferRow | null;
 }
 
-/** Offers shoppers may be shown: created in Shopify and not expired. */
-export function isUsable(o: Pick<OfferRow, "discountId" | "status">): boolean {
-  return Boolean(o.discountId) && (o.status === "active" || o.status === "scheduled");
-}
-
 export async function insertOffer(tx: Tx, shop: string, row: Omit<OfferRow, "createdAt" | "updatedAt" | "usageCount" | "error"> & { usageCount?: number }) {
   await tx.offer.create({ data: { shopId: shop, ...row } });
 }
@@ -139,10 +144,4 @@ export async function updateOfferStats(tx: Tx, shop: string, id: string, stats: 
 export function toRuleOffer(o: Pick<OfferRow, "id" | "kind" | "title" | "code" | "value">): RuleOffer {
   if (o.kind === "free_shipping") return { id: o.id, kind: "free_shipping", title: o.title, code: o.code };
   return { id: o.id, kind: "discount_code", title: o.title, code: o.code, ...(o.kind === "percentage" && o.value ? { percentOff: o.value } : {}) };
-}
-
-export function describeOffer(o: Pick<OfferRow, "kind" | "value" | "minSubtotalCents">, currency = "USD"): string {
-  const money = (c: number) => new Intl.NumberFormat("en-US", { style: "currency", currency }).format(c / 100);
-  const what = o.kind === "percentage" ? `${o.value}% off` : o.kind === "amount" ? `${money(o.value ?? 0)} off` : "Free shipping";
-  return o.minSubtotalCents ? `${what} orders over ${money(o.minSubtotalCents)}` : `${what} the whole order`;
 }
