@@ -29,7 +29,7 @@ const list = (s: string) =>
     .map((x) => x.trim())
     .filter(Boolean);
 
-async function readSettings(tx: Tx, shop: string): Promise<Record<string, unknown>> {
+export async function readSettings(tx: Tx, shop: string): Promise<Record<string, unknown>> {
   const row = await tx.shop.findUnique({ where: { id: shop }, select: { settings: true } });
   return parseJsonObject(row?.settings);
 }
@@ -84,8 +84,8 @@ function engineField(path: string): string {
   return ENGINE_FIELD[path.split(/[.[]/)[0]] ?? "_form";
 }
 
-/** Validates and stores the Settings form. */
-export async function saveSettings(tx: Tx, shop: string, actor: string, form: Partial<SettingsForm>): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
+/** Validates the Settings form against the current settings: the merged settings, or field errors. */
+export function validateSettings(current: Record<string, unknown>, form: Partial<SettingsForm>): { ok: true; next: Record<string, unknown> & { freeShippingThresholdCents: number | null } } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const f = (k: keyof SettingsForm) => String(form[k] ?? "");
   const freeShippingThresholdCents = centsField(errors, "freeShippingThreshold", "Free-shipping threshold", f("freeShippingThreshold"), { optional: true });
@@ -100,7 +100,6 @@ export async function saveSettings(tx: Tx, shop: string, actor: string, form: Pa
   if (badId) errors.excludeProductIds = `"${badId}" is not a product id (numbers such as 7982301, or gid://shopify/Product/7982301)`;
   if (Object.keys(errors).length) return { ok: false, errors };
 
-  const current = await readSettings(tx, shop);
   const next = {
     ...current,
     freeShippingThresholdCents,
@@ -116,6 +115,15 @@ export async function saveSettings(tx: Tx, shop: string, actor: string, form: Pa
     for (const e of check.errors) errors[engineField(e.path)] ??= e.message;
     return { ok: false, errors };
   }
+  return { ok: true, next };
+}
+
+/** Validates and stores the Settings form (audited, with a config change). */
+export async function saveSettings(tx: Tx, shop: string, actor: string, form: Partial<SettingsForm>): Promise<{ ok: true } | { ok: false; errors: FieldErrors }> {
+  const current = await readSettings(tx, shop);
+  const v = validateSettings(current, form);
+  if (!v.ok) return v;
+  const { next } = v;
   await tx.shop.update({ where: { id: shop }, data: { settings: JSON.stringify(next) } });
   const changed = (Object.keys(ENGINE_FIELD) as string[]).concat("freeShippingThresholdCents").filter((k) => JSON.stringify(current[k]) !== JSON.stringify((next as Record<string, unknown>)[k]));
   await recordAudit(tx, shop, { actor, action: "update", entityType: "settings", entityId: "settings", summary: `Updated settings${changed.length ? ` (${changed.join(", ")})` : ""}` });

@@ -11,9 +11,10 @@ import { AdminPage } from "~/components/AdminPage";
 import { useToast } from "~/components/AdminShell";
 import { UnsavedChangesBar } from "~/components/UnsavedChangesBar";
 import { db } from "~/db.server";
-import { saveSettings, settingsForm, type SettingsForm } from "~/models/settings.server";
+import { settingsForm, type SettingsForm } from "~/models/settings.server";
 import { loadShopConfig } from "~/models/shop-config.server";
 import { adminContext } from "~/services/admin-context.server";
+import { saveSettingsPage } from "~/services/settings.server";
 import { invalid } from "~/utils/form-errors.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -25,7 +26,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop, actor } = await adminContext(request);
   const form = Object.fromEntries([...(await request.formData()).entries()].map(([k, v]) => [k, String(v)]));
-  const r = await db().$transaction((tx) => saveSettings(tx, shop, actor, form));
+  const r = await saveSettingsPage(shop, actor, form);
   if (!r.ok) return invalid(r.errors);
   return { ok: true };
 };

@@ -16,6 +16,8 @@
  *   (code and title required, startsAt required, one code per shop case-insensitively, `context` and
  *   the deprecated `customerSelection` not both) answered with userErrors; codeDiscountNodeByCode and
  *   nodes(ids:) read them back; GET /simulator/discounts lists them (tests, e2e).
+ * - app-data metafields: currentAppInstallation { id }, metafieldsSet / metafieldsDelete on it
+ *   (what a theme app extension reads as app.metafields); GET /simulator/metafields lists them.
  */
 import crypto from "node:crypto";
 import http from "node:http";
@@ -87,6 +89,8 @@ export interface AdminApi {
   readonly log: { operation: string; shop: string; status: number }[];
   readonly operations: ReadonlyMap<string, BulkOp>;
   readonly downloads: number;
+  /** App-data metafields set through the API, per shop. */
+  metafields(shop?: string): { shop: string; ownerId: string; namespace: string; key: string; type: string; value: string }[];
   /** Code discounts created through the API, per shop. */
   discounts(shop?: string): SimDiscount[];
 }
@@ -361,6 +365,7 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
     orders: (a: Obj, ctx: ExecContext) => connection(a.reverse ? [...filterOrders(visible.orders, a.query)].reverse() : filterOrders(visible.orders, a.query), views.order, a, ctx),
     node: (a: Obj) => discountNode(shop, String(a.id)) ?? views.node(String(a.id)),
     nodes: (a: Obj) => (a.ids as string[]).map((id) => discountNode(shop, id) ?? views.node(id)),
+    currentAppInstallation: { __typename: "AppInstallation", id: installationId(shop) },
     codeDiscountNodeByCode: (a: Obj) => {
       const code = String(a.code).toLowerCase();
       const d = [...discounts.values()].find((x) => x.shop === shop && x.code.toLowerCase() === code);
@@ -422,7 +427,30 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
     return d && d.shop === shop ? discountView(d) : null;
   };
 
+  const metafields = new Map<string, { shop: string; ownerId: string; namespace: string; key: string; type: string; value: string }>();
+  const installationId = (shop: string) => `gid://shopify/AppInstallation/${[...shop].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1_000_000_007, 7)}`;
+  function setMetafields(shop: string, inputs: Obj[]) {
+    const userErrors: { field: string[]; message: string; code: string }[] = [];
+    inputs.forEach((m, i) => {
+      if (m.ownerId !== installationId(shop)) userErrors.push({ field: ["metafields", String(i), "ownerId"], message: "Owner does not exist.", code: "INVALID" });
+      if (!m.type) userErrors.push({ field: ["metafields", String(i), "type"], message: "Type can't be blank", code: "BLANK" });
+      if (m.type === "number_integer" && !/^-?\d+$/.test(String(m.value))) userErrors.push({ field: ["metafields", String(i), "value"], message: "Value must be an integer.", code: "INVALID_VALUE" });
+    });
+    if (userErrors.length) return { metafields: null, userErrors };
+    const out = inputs.map((m) => {
+      const row = { shop, ownerId: String(m.ownerId), namespace: String(m.namespace), key: String(m.key), type: String(m.type), value: String(m.value) };
+      metafields.set(`${shop}|${row.namespace}|${row.key}`, row);
+      return { __typename: "Metafield", namespace: row.namespace, key: row.key, value: row.value };
+    });
+    return { metafields: out, userErrors: [] };
+  }
+
   const mutationRoot = (shop: string) => ({
+    metafieldsSet: (a: Obj) => setMetafields(shop, a.metafields as Obj[]),
+    metafieldsDelete: (a: Obj) => ({
+      deletedMetafields: (a.metafields as Obj[]).map((m) => (metafields.delete(`${shop}|${m.namespace}|${m.key}`) ? { key: m.key } : null)),
+      userErrors: [],
+    }),
     discountCodeBasicCreate: (a: Obj) => createDiscount(shop, "DiscountCodeBasic", "basicCodeDiscount", a.basicCodeDiscount as Obj),
     discountCodeFreeShippingCreate: (a: Obj) => createDiscount(shop, "DiscountCodeFreeShipping", "freeShippingCodeDiscount", a.freeShippingCodeDiscount as Obj),
     bulkOperationRunQuery: (a: Obj) => runBulk(shop, String(a.query), a.groupObjects === true),
@@ -510,6 +538,10 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
       res.writeHead(status, { "Content-Type": type });
       res.end(typeof body === "string" ? body : JSON.stringify(body));
     };
+    if (req.method === "GET" && url.pathname === "/simulator/metafields") {
+      const shop = url.searchParams.get("shop");
+      return send(200, [...metafields.values()].filter((m) => !shop || m.shop === shop));
+    }
     if (req.method === "GET" && url.pathname === "/simulator/discounts") {
       const shop = url.searchParams.get("shop");
       return send(200, [...discounts.values()].filter((d) => !shop || d.shop === shop));
@@ -562,6 +594,7 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
       return downloads;
     },
     discounts: (shop?: string) => [...discounts.values()].filter((d) => !shop || d.shop === shop),
+    metafields: (shop?: string) => [...metafields.values()].filter((m) => !shop || m.shop === shop),
     failNextBulk: (code = "INTERNAL_SERVER_ERROR", match) => failures.push({ code, match }),
     expireBulkOperations: () => {
       for (const op of ops.values()) if (op.status === "COMPLETED") op.status = "EXPIRED";

@@ -33,7 +33,7 @@ describe("demo mode gate", () => {
 
   it("without the flag, /app and its pages get authenticate.admin's answer, not the demo shop", async () => {
     for (const [route, path] of [[appRoute, "/app"], [settingsRoute, "/app/settings"]] as const) {
-      for (const headers of [{}, { "X-Attune-Demo": "1", Cookie: "demo=1" }]) {
+      for (const headers of [{}, { "X-Attune-Demo": "1", Cookie: "demo=1" }] as Record<string, string>[]) {
         const r = await thrown(() => route.loader({ request: new Request(`https://attune.example.com${path}?demo=1`, { headers }), params: {}, context: {} }));
         expect(r).toBeInstanceOf(Response);
         const res = r as Response;

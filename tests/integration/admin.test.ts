@@ -167,7 +167,16 @@ describe("settings", () => {
     expect(loaded.config.visitorOffers.welcome.enabled).toBe(true); // the visitor offers saved above are kept
     expect(await auditFor("settings")).toMatchObject({ actor: h.actor, action: "update", entityId: "settings" });
     expect(await db().changeEvent.count({ where: { shopId: h.shop, kind: "config", entityId: "settings" } })).toBe(1);
+    // The cart block's copy: the app-data metafield on the app installation, the same value.
+    expect(api.metafields(h.shop)).toEqual([expect.objectContaining({ namespace: "attune", key: "free_shipping_threshold_cents", type: "number_integer", value: "7500", ownerId: expect.stringMatching(/^gid:\/\/shopify\/AppInstallation\//) })]);
     expect((await load(settings)).form).toMatchObject({ freeShippingThreshold: "75", vipThreshold: "400.50", repeatPurchaseProductTypes: "Coffee, Refills" });
+  });
+
+  it("an empty threshold removes the cart block's metafield (no bar), and the API has none either", async () => {
+    const r = await post(settings, { freeShippingThreshold: "", vipThreshold: "400.50", atRiskChurnRatio: "1.2", lapsedChurnRatio: "2.5" });
+    expect(r.status).toBe(200);
+    expect(api.metafields(h.shop)).toEqual([]);
+    expect((await loadShopConfig(db(), h.shop))!.storefront.freeShippingThresholdCents).toBeNull();
   });
 
   it("shows the merchant the stored configuration the engine skips, with the reasons", async () => {
@@ -203,7 +212,7 @@ describe("audit log", () => {
   it("records who and when for each write, newest first, readable on the Activity page", async () => {
     const data = await load(activity);
     const entries = data.entries as { actor: string; entityType: string; createdAt: Date }[];
-    expect(entries.length).toBe(5);
+    expect(entries.length).toBe(6);
     expect(new Set(entries.map((e) => e.actor))).toEqual(new Set([h.actor]));
     expect(entries.map((e) => e.entityType)).toEqual(expect.arrayContaining(["offer", "visitor_offer", "settings", "customer"]));
     const times = entries.map((e) => new Date(e.createdAt).getTime());

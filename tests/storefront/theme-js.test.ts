@@ -192,7 +192,7 @@ describe("add to cart", () => {
     c.url.includes("/recommendations") ? recsResponse() : c.url.endsWith("cart/update.js") ? { total_price: 5500, items: [] } : c.url.endsWith("cart/add.js") ? { items: [] } : null;
 
   test("Ajax Cart API payload with attribution properties, cart attribute, refresh event, shipping bar update", async () => {
-    const html = await env.renderBlock("cart", { cart, settings: { max_price: 0, free_shipping_threshold: 50 } });
+    const html = await env.renderBlock("cart", { cart, app: { metafields: { attune: { free_shipping_threshold_cents: { value: 5000 } } } }, settings: { max_price: 0 } });
     const { doc, calls, run, w } = page(html, { answers });
     const events: unknown[] = [];
     doc.addEventListener("cart:refresh", (e: any) => events.push(e.detail));

@@ -339,6 +339,48 @@ export const DISCOUNT_NODES_QUERY = /* GraphQL */ `
 `;
 export const DISCOUNT_NODES_BATCH = 50;
 
+/* ---------------------------------------------------------------- app-data metafields (theme settings) */
+
+/** The app's installation: owner of app-data metafields, which theme app extensions read as `app.metafields`. */
+export const APP_INSTALLATION_QUERY = /* GraphQL */ `
+  query AttuneAppInstallation {
+    currentAppInstallation {
+      id
+    }
+  }
+`;
+
+export const METAFIELDS_SET = /* GraphQL */ `
+  mutation AttuneMetafieldsSet($metafields: [MetafieldsSetInput!]!) {
+    metafieldsSet(metafields: $metafields) {
+      metafields {
+        namespace
+        key
+        value
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+export const METAFIELDS_DELETE = /* GraphQL */ `
+  mutation AttuneMetafieldsDelete($metafields: [MetafieldIdentifierInput!]!) {
+    metafieldsDelete(metafields: $metafields) {
+      deletedMetafields {
+        key
+      }
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
 /* ---------------------------------------------------------------- registry (validated by the test) */
 
 /** Full request documents (sent as the GraphQL request body). */
@@ -352,6 +394,9 @@ export const DOCUMENTS = {
   DISCOUNT_CODE_FREE_SHIPPING_CREATE,
   DISCOUNT_CODE_BY_CODE,
   DISCOUNT_NODES_QUERY,
+  APP_INSTALLATION_QUERY,
+  METAFIELDS_SET,
+  METAFIELDS_DELETE,
 } as const;
 
 /** Inner bulk queries (sent as the `query` variable of bulkOperationRunQuery). */
