@@ -48,8 +48,8 @@ export function activationStatuses(extensions: ExtensionInfo[] | null): Record<s
 export function themeEditorLinks(shop: string, apiKey: string) {
   const base = `https://${shop}/admin/themes/current/editor`;
   return {
-    embed: `${base}?context=apps&activateAppId=${encodeURIComponent(`${apiKey}/${EMBED_HANDLE}`)}`,
-    block: (handle: string, template: string) => `${base}?template=${template}&addAppBlockId=${encodeURIComponent(`${apiKey}/${handle}`)}&target=newAppsSection`,
+    embed: `${base}?context=apps&activateAppId=${apiKey}/${EMBED_HANDLE}`,
+    block: (handle: string, template: string) => `${base}?template=${template}&addAppBlockId=${apiKey}/${handle}&target=newAppsSection`,
   };
 }
 
@@ -81,8 +81,8 @@ export function StatusBadge({ status, checked }: { status: ActivationStatus | un
   return <Badge>Unknown</Badge>;
 }
 
-export function ThemeSetup({ shop, apiKey, embedded }: { shop: string; apiKey: string; embedded: boolean }) {
-  const { statuses, checked } = useThemeStatus(embedded);
+export function ThemeSetup({ shop, apiKey, embedded, status }: { shop: string; apiKey: string; embedded: boolean; status: { statuses: Record<string, ActivationStatus>; checked: boolean } }) {
+  const { statuses, checked } = status;
   const links = themeEditorLinks(shop, apiKey);
   return (
     <BlockStack gap="300">

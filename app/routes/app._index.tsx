@@ -8,7 +8,7 @@ import { Badge, Banner, BlockStack, Box, Button, Card, DataTable, InlineGrid, In
 import { useEffect } from "react";
 import { AdminPage } from "~/components/AdminPage";
 import { useShell, useToast } from "~/components/AdminShell";
-import { ThemeSetup } from "~/components/ThemeSetup";
+import { EMBED_HANDLE, ThemeSetup, useThemeStatus } from "~/components/ThemeSetup";
 import { db } from "~/db.server";
 import { recordAudit } from "~/models/audit.server";
 import { storeOverview } from "~/models/overview.server";
@@ -120,7 +120,10 @@ export default function Home() {
   const o = useLoaderData<typeof loader>();
   const { shop, embedded } = useShell();
   const p = o.import as unknown as ImportProgress;
-  const steps = [p.status === "done", o.offers > 0, o.rules > 0];
+  // The app embed's status comes from App Bridge in the browser (unknown outside Shopify's admin).
+  const theme = useThemeStatus(embedded);
+  const embedOn = theme.statuses[EMBED_HANDLE] === "active";
+  const steps = [p.status === "done", embedOn, o.offers > 0, o.rules > 0];
   return (
     <AdminPage title="Attune">
       <Layout>
@@ -136,8 +139,8 @@ export default function Home() {
               <Step done={p.status === "done"} title="Import your store history">
                 <ImportStatus p={p} />
               </Step>
-              <Step done={false} title="Turn on the app embed and add the blocks to your theme">
-                <ThemeSetup shop={shop} apiKey={o.apiKey} embedded={embedded} />
+              <Step done={embedOn} title="Turn on the app embed and add the blocks to your theme">
+                <ThemeSetup shop={shop} apiKey={o.apiKey} embedded={embedded} status={theme} />
               </Step>
               <Step done={o.offers > 0} title="Create an offer">
                 <InlineStack align="space-between" blockAlign="center">
