@@ -27,7 +27,7 @@ import { migrate, sqlitePath } from "./db/migrate";
 import { DemoBusy, type DemoLock, lockDemoDatabase } from "./demo-lock";
 import { StartupError, checkNode } from "../server-startup.mjs";
 import { generateStore, recentDeliveries, sendWebhooks, startAdminApi } from "./simulator/index";
-import { writeMerchantConfig } from "./simulator/merchant-config";
+import { createMerchantOffers, writeMerchantConfig } from "./simulator/merchant-config";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SHOP = "attune-demo.myshopify.com";
@@ -136,6 +136,8 @@ async function main() {
   });
   // The merchant's storefront settings, segment and rules (what the admin would have saved).
   await writeMerchantConfig(db, SHOP);
+  // Its visitor offers show codes: create them in Shopify (the stand-in) first, as the Offers page does.
+  await createMerchantOffers(db, SHOP, { origin: api.origin, accessToken: ACCESS_TOKEN });
   await db.backfillJob.upsert({ where: { shopId: SHOP }, create: { shopId: SHOP }, update: { status: "pending", stage: "products", bulkOperationId: null, linesApplied: 0, counts: "{}", error: null } });
 
   // 4. the real app
@@ -157,6 +159,8 @@ async function main() {
       DATABASE_URL: databaseUrl,
       ATTUNE_SIMULATOR: "1",
       ATTUNE_ADMIN_ORIGIN: api.origin,
+      // Demo mode: /app opens in a normal browser tab as this shop, no Shopify login (simulator only).
+      ATTUNE_DEMO_SHOP: SHOP,
       ATTUNE_WORKER: "thread",
       ATTUNE_PREVIEW_URL: `http://127.0.0.1:${previewPort}/`,
     },
@@ -242,7 +246,7 @@ async function main() {
     [
       "",
       "  Attune demo is ready",
-      `  App (embedded admin; outside Shopify's admin it asks for a session): ${appUrl}/app`,
+      `  Admin (demo mode, no Shopify login): ${appUrl}/app`,
       `  Health:             ${appUrl}/healthz`,
       `  Storefront preview: ${preview.url}  (personas below; /apps/attune/* is proxied to ${appUrl}/proxy/*, signed)`,
       ...personas,

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { decide, withDefaults, type ShopConfig } from "./decide";
 import { FakeStore, fakeProduct } from "./decide.test-helpers";
 import type { Rule } from "./rules/rule";
+import { DEFAULT_SHOP_CONFIG } from "./rules/config";
 import type { OrderFact, ShopperContext, StrategyName } from "./types";
 
 const NOW = Date.UTC(2025, 5, 15);
@@ -38,6 +39,12 @@ const rule = (id: string, over: Partial<Rule> = {}): Rule => ({
   enabled: true,
   ...over,
 });
+/** Every visitor offer turned on (a fresh shop has them all off), the codes created in Shopify. */
+const OFFERS_ON: Partial<ShopConfig> = {
+  visitorOffers: Object.fromEntries(
+    Object.entries(DEFAULT_SHOP_CONFIG.visitorOffers).map(([k, v]) => [k, { ...v, enabled: true, discountCode: k === "welcome" ? "WELCOME10" : k === "winBack" ? "COMEBACK15" : null }]),
+  ) as unknown as ShopConfig["visitorOffers"],
+};
 const run = (s: FakeStore, config: Partial<ShopConfig>, c: ShopperContext, limit = 4) => decide({ store: s, recommender: s, config: withDefaults(config) }, c, { limit });
 
 describe("decide", () => {
@@ -166,7 +173,7 @@ describe("decide", () => {
 
   it("the app embed shows a visitor offer and no products, even under a rule", () => {
     const s = store();
-    const d = run(s, { rules: [rule("9", { placements: ["app_embed"], strategy: "trending", content: { message: "Hi" } })] }, ctx({ placement: "app_embed" }));
+    const d = run(s, { ...OFFERS_ON, rules: [rule("9", { placements: ["app_embed"], strategy: "trending", content: { message: "Hi" } })] }, ctx({ placement: "app_embed" }));
     expect(d.strategy).toBeNull();
     expect(d.products).toEqual([]);
     expect(s.requests).toEqual([]);
@@ -178,14 +185,14 @@ describe("decide", () => {
 
   it("prices unpriced cart lines from the catalogue for cart-value offers", () => {
     const cart = [{ productId: "100", quantity: 10 }]; // 10 x $20 = $200
-    const d = run(store(), {}, ctx({ placement: "app_embed", cart }));
+    const d = run(store(), OFFERS_ON, ctx({ placement: "app_embed", cart }));
     expect(d.visitorOffer?.kind).toBe("priority_support");
   });
 
   it("lapsed customers get the win-back offer; opted-out ones never get history-based offers", () => {
     const s = store().addCustomer({ id: "5", createdAt: 0, tags: [] }, [order("9300", 400, 1_000), order("9301", 370, 1_000)]);
-    expect(run(s, {}, ctx({ placement: "app_embed", customerId: "5" })).visitorOffer?.kind).toBe("win_back");
-    expect(run(s, {}, ctx({ placement: "app_embed", customerId: "2" })).visitorOffer?.kind).toBe("free_shipping_reminder");
+    expect(run(s, OFFERS_ON, ctx({ placement: "app_embed", customerId: "5" })).visitorOffer?.kind).toBe("win_back");
+    expect(run(s, OFFERS_ON, ctx({ placement: "app_embed", customerId: "2" })).visitorOffer?.kind).toBe("free_shipping_reminder");
   });
 
   it("whatever the recommender returns: at most `limit`, unique, never the viewed product or cart items", () => {

@@ -7,6 +7,12 @@ import { enqueue } from "./deliveries.server";
 import { storeOverview } from "./overview.server";
 
 eachBackend("overview model", (b) => {
+  it("a failed import shows its reason, never a loading label", async () => {
+    const shop = uniqueShop();
+    await b().db.backfillJob.create({ data: { shopId: shop, stage: "customers", status: "failed", counts: '{"products":40}', error: "bulk operation ended FAILED" } });
+    expect((await storeOverview(b().db, shop)).import).toMatchObject({ status: "failed", stage: "customers", counts: { products: 40, customers: 0, orders: 0 }, error: "bulk operation ended FAILED" });
+  });
+
   it("counts live products, customers and orders; shows the backfill and the last 10 deliveries, newest first; only this shop's", async () => {
     const shop = uniqueShop();
     const other = uniqueShop();
@@ -21,9 +27,9 @@ eachBackend("overview model", (b) => {
 
     const o = await storeOverview(b().db, shop);
     expect({ products: o.products, customers: o.customers, orders: o.orders }).toEqual({ products: 1, customers: 1, orders: 1 });
-    expect(o.backfill).toEqual({ stage: "orders", status: "running", counts: '{"orders":5}' });
+    expect(o.import).toEqual({ status: "running", stage: "orders", counts: { products: 0, customers: 0, orders: 5 }, percent: 67, error: null, finishedAt: null });
     expect(o.recentDeliveries.map((d) => d.topic)).toEqual(Array.from({ length: 10 }, (_, i) => `t/${11 - i}`));
     expect(Object.keys(o.recentDeliveries[0]).sort()).toEqual(["outcome", "receivedAt", "status", "topic"]);
-    expect((await storeOverview(b().db, uniqueShop())).backfill).toBeNull();
+    expect((await storeOverview(b().db, uniqueShop())).import).toMatchObject({ status: "not_started", percent: 0 });
   });
 });

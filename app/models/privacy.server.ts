@@ -117,6 +117,7 @@ export async function deleteShopData(tx: Tx, shop: string) {
     tx.browsingEvent.deleteMany({ where }),
     tx.quizResponse.deleteMany({ where }),
     tx.auditLog.deleteMany({ where }),
+    tx.offer.deleteMany({ where }),
     tx.webhookDelivery.deleteMany({ where }),
     tx.session.deleteMany({ where: { shop } }),
     tx.shop.deleteMany({ where: { id: shop } }),

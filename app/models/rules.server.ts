@@ -11,6 +11,7 @@ import type { Db } from "../db.server";
 import { compareRules, validateRule, type Rule } from "../engine/rules";
 import type { SegmentDefinition } from "../engine/segments/condition";
 import type { Placement } from "../engine/types";
+import { findOfferByCode, isUsable } from "./offers.server";
 import { recordAudit } from "./audit.server";
 import { appendChanges } from "./changes.server";
 import { ensureSegments, fieldErrors, type SaveResult } from "./segments.server";
@@ -93,6 +94,8 @@ export async function saveRule(db: Db, shop: string, actor: string, id: string |
     const { createdAt: _c, updatedAt: _u, problem: _p, ...rest } = input;
     const v = validateRule({ ...rest, id: ruleId }, { knownSegmentIds: known });
     if (!v.ok) return { ok: false as const, errors: fieldErrors(v.errors) };
+    const codeProblem = await offerCodeProblem(tx, shop, v.value.offer);
+    if (codeProblem) return { ok: false as const, errors: { "offer.code": codeProblem } };
     const used = new Set(v.value.segmentIds);
     await ensureSegments(tx, shop, actor, extra.filter((s) => used.has(s.id)));
     const data = columns(v.value);
@@ -100,6 +103,19 @@ export async function saveRule(db: Db, shop: string, actor: string, id: string |
     await log(tx, shop, actor, ruleId, existing ? "update" : "create", `${existing ? "Updated" : "Created"} rule "${v.value.name}"`);
     return { ok: true as const, value: (await getRule(tx, shop, ruleId))! };
   });
+}
+
+/**
+ * Shoppers are never shown a code Shopify does not have: a rule's discount code must be one of the
+ * shop's offers (created in Shopify from the Offers page) and still usable there.
+ */
+async function offerCodeProblem(tx: Tx, shop: string, offer: Rule["offer"]): Promise<string | null> {
+  const code = offer?.code?.trim();
+  if (!code) return offer?.kind === "discount_code" ? "Choose one of your offers: a discount offer needs a code that exists in Shopify" : null;
+  const found = await findOfferByCode(tx, shop, code);
+  if (!found) return `${code.toUpperCase()} is not one of your offers: create it on the Offers page first, so that it exists in Shopify`;
+  if (!isUsable(found)) return `${found.code} is ${found.status} in Shopify: shoppers cannot use it`;
+  return null;
 }
 
 /** A copy named "Copy of …", disabled so two identical rules never go live by accident. */

@@ -1,19 +1,20 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Card, DataTable, EmptyState, Page, Text } from "@shopify/polaris";
+import { Card, DataTable, EmptyState, Text } from "@shopify/polaris";
+import { AdminPage } from "~/components/AdminPage";
 import { db } from "~/db.server";
 import { listDataRequests } from "~/models/privacy.server";
-import { authenticate } from "~/shopify.server";
+import { adminContext } from "~/services/admin-context.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  return { requests: await listDataRequests(db(), session.shop) };
+  const { shop } = await adminContext(request);
+  return { requests: await listDataRequests(db(), shop) };
 };
 
 export default function PrivacyRequests() {
   const { requests } = useLoaderData<typeof loader>();
   return (
-    <Page title="Customer data requests" subtitle="Exports produced for customers/data_request, ready to send to the customer.">
+    <AdminPage title="Customer data requests" subtitle="Exports produced for customers/data_request, ready to send to the customer.">
       <Card>
         {requests.length === 0 ? (
           <EmptyState heading="No data requests yet" image="">
@@ -32,6 +33,6 @@ export default function PrivacyRequests() {
           />
         )}
       </Card>
-    </Page>
+    </AdminPage>
   );
 }

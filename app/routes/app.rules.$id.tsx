@@ -16,6 +16,7 @@ import { adminContext } from "~/services/admin-context.server";
 import { answerWrite } from "~/services/admin-write.server";
 import { personaFor, storefrontPreviewUrl } from "~/services/admin-insights.server";
 import { enginePort } from "~/services/engine-port.server";
+import { isUsable, listOffers, toRuleOffer } from "~/models/offers.server";
 import { invalid, type FieldErrors } from "~/utils/form-errors.server";
 import { readBody } from "~/utils/request-body.server";
 import { epochToZoned, zonedToEpoch } from "~/utils/timezone";
@@ -52,8 +53,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     segments: [...builtInSegments().map((s) => ({ id: s.id, name: s.name })), ...segments.map((s) => ({ id: s.id, name: s.name })), ...(template?.segments ?? []).filter((s) => !have.has(s.id)).map((s) => ({ id: s.id, name: `${s.name} (new)` }))],
     currency: engine?.currency ?? "USD",
     titles: engine ? await enginePort.productTitles(shop, { ids: pinned }) : {},
-    // wt/admin's listOffers(tx, shop) feeds this once merged; until then the rule's own offer shows.
-    offers: [] as Offer[],
+    // The shop's usable offers (they exist in Shopify): a rule's discount code must be one of them.
+    offers: (await listOffers(db(), shop)).filter(isUsable).map(toRuleOffer) as Offer[],
     storefrontPreview: storefrontPreviewUrl(personaFor(draft.segmentIds)),
   };
 };

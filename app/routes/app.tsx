@@ -1,30 +1,27 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
-import { NavMenu } from "@shopify/app-bridge-react";
+import { Outlet, useLoaderData, useRouteError } from "@remix-run/react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
-import { authenticate } from "~/shopify.server";
+import { AdminShell } from "~/components/AdminShell";
+import { adminContext } from "~/services/admin-context.server";
 import { env } from "~/utils/env.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
+export const meta = () => [{ title: "Attune" }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  await authenticate.admin(request);
-  return { apiKey: env().SHOPIFY_API_KEY };
+  const { shop, demo } = await adminContext(request);
+  return { apiKey: env().SHOPIFY_API_KEY, shop, demo };
 };
 
 export default function App() {
-  const { apiKey } = useLoaderData<typeof loader>();
+  const { apiKey, shop, demo } = useLoaderData<typeof loader>();
   return (
-    <AppProvider isEmbeddedApp apiKey={apiKey}>
-      <NavMenu>
-        <Link to="/app" rel="home">
-          Overview
-        </Link>
-        <Link to="/app/privacy">Privacy requests</Link>
-      </NavMenu>
-      <Outlet />
+    <AppProvider isEmbeddedApp={!demo} apiKey={apiKey}>
+      <AdminShell embedded={!demo} shop={shop}>
+        <Outlet />
+      </AdminShell>
     </AppProvider>
   );
 }

@@ -18,6 +18,14 @@ const schema = z.object({
   SHOP_CUSTOM_DOMAIN: z.string().optional(),
   /** Local Shopify simulator: only ever set explicitly (npm run demo, tests); refused in production. */
   ATTUNE_SIMULATOR: z.enum(["0", "1"]).default("0"),
+  /**
+   * Demo mode: with ATTUNE_SIMULATOR=1 only, the admin (/app/*) opens outside Shopify as this shop,
+   * with no Shopify login (npm run demo). Ignored when the simulator flag is off.
+   */
+  ATTUNE_DEMO_SHOP: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "ATTUNE_DEMO_SHOP must be a myshopify.com domain")
+    .optional(),
   /** Where Admin API calls go while the simulator is on (never used otherwise). */
   ATTUNE_ADMIN_ORIGIN: z.url().optional(),
   /** The demo's local storefront preview, linked from "preview as" (only read while the simulator is on). */

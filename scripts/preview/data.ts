@@ -52,6 +52,11 @@ export interface PreviewData {
   byHandle: Map<string, PreviewProduct>;
   variants: Map<string, PreviewVariant>;
   personas: Map<PersonaId, Persona>;
+  /**
+   * The app-data metafields the theme reads as `app.metafields.attune.*` (in Shopify, written by the
+   * admin's Settings save with metafieldsSet; here read from the same Shop.settings).
+   */
+  appMetafields: { attune: { free_shipping_threshold_cents?: { value: number } } };
   /** Re-reads the catalog and personas (e.g. after more orders arrived). */
   reload(): Promise<void>;
   close(): Promise<void>;
@@ -97,6 +102,7 @@ export async function loadPreviewData(opts: { databaseUrl: string; shop: string;
     byHandle: new Map(),
     variants: new Map(),
     personas: new Map(),
+    appMetafields: { attune: {} },
     reload: async () => {
       await read();
     },
@@ -114,6 +120,8 @@ export async function loadPreviewData(opts: { databaseUrl: string; shop: string;
     } catch {
       /* defaults */
     }
+    const threshold = Number(settings.freeShippingThresholdCents);
+    data.appMetafields = { attune: Number.isInteger(threshold) && threshold > 0 ? { free_shipping_threshold_cents: { value: threshold } } : {} };
     const vipThreshold = Number(settings.vipThresholdCents) > 0 ? Number(settings.vipThresholdCents) : 100_000;
 
     const rows = await db.product.findMany({

@@ -40,6 +40,8 @@ export interface BlockContext {
   /** e.g. { name: "product" } — defaults from the block kind. */
   template?: Record<string, unknown>;
   request?: Record<string, unknown>;
+  /** Shopify's `app` object: app-data metafields, e.g. { metafields: { attune: { free_shipping_threshold_cents: { value: 5000 } } } }. */
+  app?: { metafields: Record<string, Record<string, { value: unknown }>> };
   /** Anything else to expose as a Liquid global. */
   globals?: Record<string, unknown>;
 }
@@ -216,6 +218,7 @@ export function createLiquidEnv(options: LiquidEnvOptions = {}): LiquidEnv {
       shop,
       template: ctx.template ?? { name: schema.target === "body" ? "index" : (DEFAULT_TEMPLATE[name] ?? "index") },
       request: { locale: { iso_code: locale }, design_mode: false, ...(ctx.request ?? {}) },
+      app: ctx.app ?? { metafields: {} },
       routes: { root_url: "/", cart_url: "/cart", cart_add_url: "/cart/add", cart_change_url: "/cart/change", cart_update_url: "/cart/update" },
       ...(ctx.globals ?? {}),
     };

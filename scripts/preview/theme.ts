@@ -56,6 +56,7 @@ function globals(i: PageInput, template: string, product?: PreviewProduct) {
     customer: persona.customerId ? { id: persona.customerId, first_name: persona.firstName ?? "" } : null,
     cart: cartLiquid(data, i.cart),
     shop: { name: "Attune Demo Store", currency: data.currency, permanent_domain: data.shop },
+    app: { metafields: data.appMetafields },
     template: { name: template },
     product: product ? liquidProduct(product) : null,
     globals: {

@@ -12,6 +12,12 @@
  *   their parents) and moves CREATED -> RUNNING -> COMPLETED; bulkOperation(id:) /
  *   currentBulkOperation poll it; the result URL is an unauthenticated, unguessable download.
  * - failures on demand: failNextBulk(errorCode) ends the next operation FAILED (with partial data).
+ * - code discounts: discountCodeBasicCreate / discountCodeFreeShippingCreate with Shopify's checks
+ *   (code and title required, startsAt required, one code per shop case-insensitively, `context` and
+ *   the deprecated `customerSelection` not both) answered with userErrors; codeDiscountNodeByCode and
+ *   nodes(ids:) read them back; GET /simulator/discounts lists them (tests, e2e).
+ * - app-data metafields: currentAppInstallation { id }, metafieldsSet / metafieldsDelete on it
+ *   (what a theme app extension reads as app.metafields); GET /simulator/metafields lists them.
  */
 import crypto from "node:crypto";
 import http from "node:http";
@@ -83,6 +89,25 @@ export interface AdminApi {
   readonly log: { operation: string; shop: string; status: number }[];
   readonly operations: ReadonlyMap<string, BulkOp>;
   readonly downloads: number;
+  /** App-data metafields set through the API, per shop. */
+  metafields(shop?: string): { shop: string; ownerId: string; namespace: string; key: string; type: string; value: string }[];
+  /** Code discounts created through the API, per shop. */
+  discounts(shop?: string): SimDiscount[];
+}
+
+export interface SimDiscount {
+  id: string;
+  shop: string;
+  type: "DiscountCodeBasic" | "DiscountCodeFreeShipping";
+  title: string;
+  code: string;
+  startsAt: string;
+  endsAt: string | null;
+  usage: number;
+  /** The input's context (who may use it), as sent. */
+  context: unknown;
+  customerGets: unknown;
+  minimumRequirement: unknown;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString().replace(/\.\d{3}Z$/, "Z") : null);
@@ -338,8 +363,14 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
     products: (a: Obj, ctx: ExecContext) => connection(visible.products, views.product, a, ctx),
     customers: (a: Obj, ctx: ExecContext) => connection(visible.customers, views.customer, a, ctx),
     orders: (a: Obj, ctx: ExecContext) => connection(a.reverse ? [...filterOrders(visible.orders, a.query)].reverse() : filterOrders(visible.orders, a.query), views.order, a, ctx),
-    node: (a: Obj) => views.node(String(a.id)),
-    nodes: (a: Obj) => (a.ids as string[]).map((id) => views.node(id)),
+    node: (a: Obj) => discountNode(shop, String(a.id)) ?? views.node(String(a.id)),
+    nodes: (a: Obj) => (a.ids as string[]).map((id) => discountNode(shop, id) ?? views.node(id)),
+    currentAppInstallation: { __typename: "AppInstallation", id: installationId(shop) },
+    codeDiscountNodeByCode: (a: Obj) => {
+      const code = String(a.code).toLowerCase();
+      const d = [...discounts.values()].find((x) => x.shop === shop && x.code.toLowerCase() === code);
+      return d ? discountView(d) : null;
+    },
     bulkOperation: (a: Obj) => {
       const op = ops.get(String(a.id));
       return op && op.shop === shop ? opView(op) : null;
@@ -351,7 +382,77 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
     bulkOperations: (a: Obj, ctx: ExecContext) => connection([...ops.values()].filter((o) => o.shop === shop).reverse().map(opView), (x) => x, a, ctx),
   });
 
+  const discounts = new Map<string, SimDiscount>();
+  let discountSeq = 0;
+  const discountView = (d: SimDiscount) => {
+    const now = Date.now();
+    const status = Date.parse(d.startsAt) > now ? "SCHEDULED" : d.endsAt && Date.parse(d.endsAt) <= now ? "EXPIRED" : "ACTIVE";
+    return {
+      __typename: "DiscountCodeNode",
+      id: d.id,
+      codeDiscount: { __typename: d.type, title: d.title, status, asyncUsageCount: d.usage, startsAt: d.startsAt, endsAt: d.endsAt, codes: { nodes: [{ __typename: "DiscountRedeemCode", code: d.code }] } },
+    };
+  };
+  function createDiscount(shop: string, type: SimDiscount["type"], arg: string, input: Obj) {
+    const errors: { field: string[] | null; code: string | null; message: string }[] = [];
+    const err = (field: string, code: string, message: string) => errors.push({ field: [arg, field], code, message });
+    const code = typeof input.code === "string" ? input.code.trim() : "";
+    if (!code) err("code", "BLANK", "Code can't be blank");
+    if (!input.title || !String(input.title).trim()) err("title", "BLANK", "Title can't be blank");
+    if (!input.startsAt) err("startsAt", "BLANK", "Starts at can't be blank");
+    if (input.context && input.customerSelection) err("context", "INVALID", "Only one of context or customerSelection can be provided");
+    if (!input.context && !input.customerSelection) err("context", "BLANK", "Context can't be blank");
+    if (type === "DiscountCodeBasic" && !(input.customerGets as Obj | undefined)?.value) err("customerGets", "BLANK", "Customer gets value can't be blank");
+    if (code && [...discounts.values()].some((d) => d.shop === shop && d.code.toLowerCase() === code.toLowerCase())) err("code", "TAKEN", "Code must be unique. Please try a different code.");
+    if (input.endsAt && input.startsAt && Date.parse(String(input.endsAt)) <= Date.parse(String(input.startsAt))) err("endsAt", "INVALID", "Ends at needs to be after starts_at");
+    if (errors.length) return { codeDiscountNode: null, userErrors: errors };
+    const d: SimDiscount = {
+      id: `gid://shopify/DiscountCodeNode/${1_000_000_000 + ++discountSeq}`,
+      shop,
+      type,
+      title: String(input.title),
+      code,
+      startsAt: new Date(String(input.startsAt)).toISOString(),
+      endsAt: input.endsAt ? new Date(String(input.endsAt)).toISOString() : null,
+      usage: 0,
+      context: input.context ?? input.customerSelection,
+      customerGets: input.customerGets ?? null,
+      minimumRequirement: input.minimumRequirement ?? null,
+    };
+    discounts.set(d.id, d);
+    return { codeDiscountNode: discountView(d), userErrors: [] };
+  }
+  const discountNode = (shop: string, id: string) => {
+    const d = discounts.get(id);
+    return d && d.shop === shop ? discountView(d) : null;
+  };
+
+  const metafields = new Map<string, { shop: string; ownerId: string; namespace: string; key: string; type: string; value: string }>();
+  const installationId = (shop: string) => `gid://shopify/AppInstallation/${[...shop].reduce((h, c) => (h * 31 + c.charCodeAt(0)) % 1_000_000_007, 7)}`;
+  function setMetafields(shop: string, inputs: Obj[]) {
+    const userErrors: { field: string[]; message: string; code: string }[] = [];
+    inputs.forEach((m, i) => {
+      if (m.ownerId !== installationId(shop)) userErrors.push({ field: ["metafields", String(i), "ownerId"], message: "Owner does not exist.", code: "INVALID" });
+      if (!m.type) userErrors.push({ field: ["metafields", String(i), "type"], message: "Type can't be blank", code: "BLANK" });
+      if (m.type === "number_integer" && !/^-?\d+$/.test(String(m.value))) userErrors.push({ field: ["metafields", String(i), "value"], message: "Value must be an integer.", code: "INVALID_VALUE" });
+    });
+    if (userErrors.length) return { metafields: null, userErrors };
+    const out = inputs.map((m) => {
+      const row = { shop, ownerId: String(m.ownerId), namespace: String(m.namespace), key: String(m.key), type: String(m.type), value: String(m.value) };
+      metafields.set(`${shop}|${row.namespace}|${row.key}`, row);
+      return { __typename: "Metafield", namespace: row.namespace, key: row.key, value: row.value };
+    });
+    return { metafields: out, userErrors: [] };
+  }
+
   const mutationRoot = (shop: string) => ({
+    metafieldsSet: (a: Obj) => setMetafields(shop, a.metafields as Obj[]),
+    metafieldsDelete: (a: Obj) => ({
+      deletedMetafields: (a.metafields as Obj[]).map((m) => (metafields.delete(`${shop}|${m.namespace}|${m.key}`) ? { key: m.key } : null)),
+      userErrors: [],
+    }),
+    discountCodeBasicCreate: (a: Obj) => createDiscount(shop, "DiscountCodeBasic", "basicCodeDiscount", a.basicCodeDiscount as Obj),
+    discountCodeFreeShippingCreate: (a: Obj) => createDiscount(shop, "DiscountCodeFreeShipping", "freeShippingCodeDiscount", a.freeShippingCodeDiscount as Obj),
     bulkOperationRunQuery: (a: Obj) => runBulk(shop, String(a.query), a.groupObjects === true),
     bulkOperationCancel: (a: Obj) => {
       const op = ops.get(String(a.id));
@@ -437,6 +538,14 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
       res.writeHead(status, { "Content-Type": type });
       res.end(typeof body === "string" ? body : JSON.stringify(body));
     };
+    if (req.method === "GET" && url.pathname === "/simulator/metafields") {
+      const shop = url.searchParams.get("shop");
+      return send(200, [...metafields.values()].filter((m) => !shop || m.shop === shop));
+    }
+    if (req.method === "GET" && url.pathname === "/simulator/discounts") {
+      const shop = url.searchParams.get("shop");
+      return send(200, [...discounts.values()].filter((d) => !shop || d.shop === shop));
+    }
     const dl = /^\/bulk-results\/(\d+)(\.partial)?\.jsonl$/.exec(url.pathname);
     if (req.method === "GET" && dl) {
       const op = [...ops.values()].find((o) => o.n === Number(dl[1]));
@@ -484,6 +593,8 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
     get downloads() {
       return downloads;
     },
+    discounts: (shop?: string) => [...discounts.values()].filter((d) => !shop || d.shop === shop),
+    metafields: (shop?: string) => [...metafields.values()].filter((m) => !shop || m.shop === shop),
     failNextBulk: (code = "INTERNAL_SERVER_ERROR", match) => failures.push({ code, match }),
     expireBulkOperations: () => {
       for (const op of ops.values()) if (op.status === "COMPLETED") op.status = "EXPIRED";

@@ -5,6 +5,10 @@
  */
 import type { Db } from "../../app/db.server";
 import { appendChanges } from "../../app/models/changes.server";
+import { createAdminClient } from "../../app/shopify/admin-api/client.server";
+import type { OfferInput } from "../../app/models/offers.server";
+import { discountInput } from "../../app/services/offers.server";
+import type { CodeDiscountNode, DiscountUserError } from "../../app/shopify/admin-api/documents";
 
 export const PINTEREST_HEADING = "Trending on Pinterest";
 export const CANADA_HEADING = "Hello from our Canadian shelf";
@@ -21,6 +25,15 @@ export const SHOP_SETTINGS = {
     winBack: { enabled: true, message: "We miss you! Here's 15% off with code {code}.", discountCode: "COMEBACK15", trigger: { type: "exit_intent" } },
   },
 };
+
+/**
+ * The codes the visitor offers above show: created in Shopify (the simulator) through the Admin API
+ * with the app's own discount input, then stored as Offer rows, as the Offers page would.
+ */
+export const OFFERS: OfferInput[] = [
+  { title: "Welcome: 10% off a first order", code: WELCOME_CODE, kind: "percentage", value: 10, minSubtotalCents: null, endsAt: null },
+  { title: "Win back: 15% off", code: "COMEBACK15", kind: "percentage", value: 15, minSubtotalCents: null, endsAt: null },
+];
 
 export const SEGMENTS = [{ id: "canadian_customers", name: "Canadian customers", definition: { field: "customer_country", op: "eq", value: "CA" } }];
 
@@ -64,4 +77,17 @@ export async function writeMerchantConfig(db: Db, shop: string) {
       ...RULES.map((r) => ({ kind: "config" as const, entityId: `rule:${r.id}` })),
     ]);
   });
+}
+
+/** Creates OFFERS in the Admin API stand-in and stores them (the Shop row must exist). */
+export async function createMerchantOffers(db: Db, shop: string, admin: { origin: string; accessToken: string }) {
+  const client = createAdminClient(shop, admin.accessToken, { simulator: { origin: admin.origin } });
+  const startsAt = new Date(Date.now() - 86_400_000);
+  for (const o of OFFERS) {
+    const { document, root, variables } = discountInput(o, startsAt);
+    const payload = (await client.request<Record<string, { codeDiscountNode: CodeDiscountNode | null; userErrors: DiscountUserError[] }>>(document, variables))[root];
+    if (!payload.codeDiscountNode) throw new Error(`creating ${o.code}: ${payload.userErrors.map((e) => e.message).join("; ")}`);
+    const row = { discountId: payload.codeDiscountNode.id, code: o.code, title: o.title, kind: o.kind, value: o.value, minSubtotalCents: o.minSubtotalCents, status: "active", startsAt, endsAt: o.endsAt };
+    await db.offer.upsert({ where: { shopId_code: { shopId: shop, code: o.code } }, create: { shopId: shop, id: `off_${o.code.toLowerCase()}`, ...row }, update: row });
+  }
 }

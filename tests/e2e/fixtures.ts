@@ -97,3 +97,21 @@ export async function cartJs(page: Page): Promise<any> {
   expect(r.ok()).toBe(true);
   return r.json();
 }
+
+/* ---------------------------------------------------------------- the admin, in demo mode */
+
+export const appUrl = () => {
+  const u = process.env.E2E_APP_URL;
+  if (!u) throw new Error("E2E_APP_URL is not set: run through playwright.config.ts (global setup)");
+  return u.replace(/\/$/, "");
+};
+export const adminApiUrl = () => process.env.E2E_ADMIN_API_URL ?? "";
+
+/** The admin pages (the app's own origin, demo mode): every outside request refused (offline). */
+export const adminTest = base.extend({
+  page: async ({ page }, use) => {
+    const origin = new URL(appUrl()).origin;
+    await page.route("**/*", (route) => (route.request().url().startsWith(origin) ? route.continue() : route.abort("blockedbyclient")));
+    await use(page);
+  },
+});

@@ -9,7 +9,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { ensureBuilt, ROOT, startApp, waitForDrain } from "../helpers/server";
 import { startPreview } from "../../scripts/preview/index";
-import { createDatabase, E2E_API_KEY, E2E_SECRET, E2E_SHOP, sendStore } from "./seed";
+import { startAdminApi } from "../../scripts/simulator/admin-api";
+import { createDatabase, E2E_ACCESS_TOKEN, E2E_API_KEY, E2E_SECRET, E2E_SHOP, e2eStore, sendStore } from "./seed";
 
 const t0 = Date.now();
 const say = (m: string) => console.log(`[e2e setup ${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}`);
@@ -41,14 +42,22 @@ export default async function globalSetup() {
   }
   ensureBuilt();
 
-  const { databaseUrl, file } = await createDatabase();
-  say(`database ${databaseUrl}`);
+  // The Admin API stand-in: discount codes (offers) and the import's bulk operations. The store's
+  // history arrives as webhooks, so the stand-in shows none of it (before: the epoch).
+  const adminApi = await startAdminApi({ store: e2eStore(), tokens: { [E2E_SHOP]: E2E_ACCESS_TOKEN }, before: new Date(0), bulkStepMs: 20 });
+  const { databaseUrl, file } = await createDatabase({ origin: adminApi.origin });
+  say(`database ${databaseUrl}; Admin API stand-in on ${adminApi.origin}`);
 
+  // As `npm run demo` runs it: the simulator flag (development only) and demo mode for the admin.
   const app = await startApp({
+    NODE_ENV: "development",
     DATABASE_URL: databaseUrl,
     SHOPIFY_API_KEY: E2E_API_KEY,
     SHOPIFY_API_SECRET: E2E_SECRET,
     SHOPIFY_APP_URL: "https://attune-e2e.example.com",
+    ATTUNE_SIMULATOR: "1",
+    ATTUNE_ADMIN_ORIGIN: adminApi.origin,
+    ATTUNE_DEMO_SHOP: E2E_SHOP,
   });
   say(`app up on ${app.url}`);
   try {
@@ -57,6 +66,7 @@ export default async function globalSetup() {
     say(`seeded ${seeded.deliveries} webhooks in ${(seeded.ms / 1000).toFixed(1)}s; queue drained`);
   } catch (e) {
     await app.stop("SIGKILL");
+    await adminApi.close();
     throw e;
   }
 
@@ -67,10 +77,12 @@ export default async function globalSetup() {
   process.env.E2E_PREVIEW_URL = preview.url;
   process.env.E2E_APP_URL = app.url;
   process.env.E2E_DATABASE_URL = databaseUrl;
+  process.env.E2E_ADMIN_API_URL = adminApi.origin;
 
   return async () => {
     await preview.stop();
     await app.stop();
+    await adminApi.close();
     for (const s of ["", "-wal", "-shm", "-journal"]) fs.rmSync(file + s, { force: true });
   };
 }

@@ -28,7 +28,11 @@ import { CANADA_HEADING, PINTEREST_HEADING, WELCOME_CODE } from "./constants";
 export { CANADA_HEADING, PINTEREST_HEADING, WELCOME_CODE };
 
 export { RULES, SEGMENTS, SHOP_SETTINGS } from "../../scripts/simulator/merchant-config";
-import { RULES, SEGMENTS, SHOP_SETTINGS } from "../../scripts/simulator/merchant-config";
+import { createMerchantOffers, RULES, SEGMENTS, SHOP_SETTINGS } from "../../scripts/simulator/merchant-config";
+
+export const E2E_ACCESS_TOKEN = "shpat_e2e";
+/** The seeded import failure the admin e2e retries (the history itself arrives as webhooks). */
+export const E2E_IMPORT_ERROR = "bulk operation FAILED (INTERNAL_SERVER_ERROR) while importing customers";
 
 export interface SeedResult {
   databaseUrl: string;
@@ -37,7 +41,7 @@ export interface SeedResult {
   ms: number;
 }
 
-export async function createDatabase(): Promise<{ databaseUrl: string; file: string }> {
+export async function createDatabase(admin: { origin: string }): Promise<{ databaseUrl: string; file: string }> {
   const file = path.join(os.tmpdir(), `attune-e2e-${process.pid}-${crypto.randomUUID().slice(0, 8)}.sqlite`);
   for (const s of ["", "-wal", "-shm", "-journal"]) fs.rmSync(file + s, { force: true });
   const databaseUrl = `file:${file}`;
@@ -46,8 +50,10 @@ export async function createDatabase(): Promise<{ databaseUrl: string; file: str
   try {
     await db.shop.create({ data: { id: E2E_SHOP, scopes: "read_products,read_customers,read_orders,write_discounts", settings: JSON.stringify(SHOP_SETTINGS) } });
     await db.session.create({
-      data: { id: `offline_${E2E_SHOP}`, shop: E2E_SHOP, state: "e2e", isOnline: false, scope: "read_products,read_customers,read_orders,write_discounts", accessToken: "shpat_e2e" },
+      data: { id: `offline_${E2E_SHOP}`, shop: E2E_SHOP, state: "e2e", isOnline: false, scope: "read_products,read_customers,read_orders,write_discounts", accessToken: E2E_ACCESS_TOKEN },
     });
+    await createMerchantOffers(db, E2E_SHOP, { origin: admin.origin, accessToken: E2E_ACCESS_TOKEN });
+    await db.backfillJob.create({ data: { shopId: E2E_SHOP, status: "failed", stage: "customers", counts: JSON.stringify({ products: 48 }), error: E2E_IMPORT_ERROR } });
     for (const s of SEGMENTS) await db.segment.create({ data: { shopId: E2E_SHOP, id: s.id, name: s.name, definition: JSON.stringify(s.definition) } });
     for (const r of RULES) await db.rule.create({ data: { shopId: E2E_SHOP, id: r.id, name: r.name, priority: r.priority, enabled: true, definition: JSON.stringify(r.definition) } });
   } finally {

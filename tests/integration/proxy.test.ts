@@ -17,6 +17,8 @@ import * as offerRoute from "../../app/routes/proxy.offer";
 import * as eventsRoute from "../../app/routes/proxy.events";
 import * as quizRoute from "../../app/routes/proxy.quiz";
 import * as pingRoute from "../../app/routes/proxy.ping";
+import * as privacyRoute from "../../app/routes/proxy.privacy";
+import { DEFAULT_VISITOR_OFFERS } from "../../app/engine/rules";
 import * as upsellRoute from "../../app/routes/api.checkout.upsell";
 
 const A = `a-${crypto.randomUUID().slice(0, 8)}.myshopify.com`;
@@ -47,6 +49,11 @@ const recs = async (shop: string, params: Record<string, string>, customer = "")
 };
 const ids = (body: any) => body.products.map((p: any) => p.id) as string[];
 
+/** What the merchant of shop A turned on in the Offers page (a fresh shop has every visitor offer off). */
+const CONFIGURED_VISITOR_OFFERS = Object.fromEntries(
+  Object.entries(DEFAULT_VISITOR_OFFERS).map(([k, v]) => [k, { ...v, enabled: true, discountCode: k === "welcome" ? "WELCOME10" : k === "winBack" ? "COMEBACK15" : null }]),
+);
+
 // Shop A: a small fashion store. 4 is popular but sold out, 7 is unpublished.
 // Customer 100 has bought 1 and 2 (twice); 300 bought nothing. Shop B has its own products and customer.
 beforeAll(async () => {
@@ -62,7 +69,7 @@ beforeAll(async () => {
   }
   orders.push({ id: "500", customerId: "100", lines: ["1", "2"], daysAgo: 40 });
   orders.push({ id: "501", customerId: "100", lines: ["2", "9"], daysAgo: 5 });
-  await seedStore(db(), A, { products, customers: ["100", "300"], orders, settings: { freeShippingThresholdCents: 5000 } });
+  await seedStore(db(), A, { products, customers: ["100", "300"], orders, settings: { freeShippingThresholdCents: 5000, visitorOffers: CONFIGURED_VISITOR_OFFERS } });
   await seedStore(db(), B, {
     products: [{ id: "900", title: "Other shop thing" }, { id: "901", title: "Other shop widget" }],
     customers: ["999"],
@@ -226,7 +233,7 @@ describe("GET recommendations", () => {
 
   it("reflects a new order once the engine follows the feed", async () => {
     await recs(A, { placement: "home" }, "300");
-    await seedStore(db(), A, { orders: [{ id: "777", customerId: "300", lines: ["10"], daysAgo: 1 }], products: [] });
+    await seedStore(db(), A, { orders: [{ id: "777", customerId: "300", lines: ["10"], daysAgo: 1 }], products: [], settings: { freeShippingThresholdCents: 5000, visitorOffers: CONFIGURED_VISITOR_OFFERS } });
     await (await engines()).follow(A);
     const body = await recs(A, { placement: "product", product_id: "10" }, "300");
     expect(body.customer.firstOrder).toBe(false);
@@ -325,6 +332,18 @@ describe("POST events and quiz", () => {
 });
 
 describe("GET offer", () => {
+  it("a fresh shop (no visitor offer turned on) shows no shopper any offer, through the signed route", async () => {
+    const fresh = `fresh-${crypto.randomUUID().slice(0, 8)}.myshopify.com`;
+    await seedStore(db(), fresh, { products: [{ id: "50", title: "Fresh thing" }], customers: ["77"], orders: [{ id: "7700", customerId: "77", lines: ["50"], daysAgo: 400 }] });
+    for (const [params, customer] of [[{ device: "desktop" }, ""], [{ device: "mobile" }, ""], [{ cart_total: "90000" }, ""], [{}, "77"], [{ vid: "returning-visitor-1" }, ""]] as const) {
+      const res = await get("offer", fresh, params, customer);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as any;
+      expect(body.offer).toBeNull();
+      expect(JSON.stringify(body)).not.toMatch(/WELCOME10|COMEBACK15|code/i);
+    }
+  });
+
   it("gives a first-time guest the welcome offer and a repeat customer early access", async () => {
     const guest = await get("offer", A, { device: "desktop" });
     expect(guest.headers.get("Cache-Control")).toBe("private, no-store");
@@ -334,6 +353,28 @@ describe("GET offer", () => {
     const bigCart = (await (await get("offer", A, { cart_total: "50000" })).json()) as any;
     expect(bigCart.offer.type).toBe("priority_support");
     expect((await get("offer", A, { cart_total: "-5" })).status).toBe(400);
+  });
+});
+
+describe("personalization opt-out (storefront)", () => {
+  const privacy = (shop: string, customer: string, body?: unknown) =>
+    call(
+      (body === undefined ? privacyRoute.loader : privacyRoute.action) as Handler,
+      new Request(proxyUrl("privacy", shop, {}, customer), body === undefined ? {} : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }),
+    );
+  it("only the signed-in customer can opt out; the engine's Customer row and the change feed record it", async () => {
+    expect((await privacy(A, "", { optOut: true })).status).toBe(401);
+    expect((await privacy(A, "")).status).toBe(401);
+    expect((await privacy(A, "300", { optOut: "yes" })).status).toBe(400);
+    const res = await privacy(A, "300", { optOut: true });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ optedOut: true });
+    expect((await db().customer.findFirst({ where: { shopId: A, id: "300" } }))!.personalizationOptOut).toBe(true);
+    expect(await db().changeEvent.count({ where: { shopId: A, kind: "customer", entityId: "300" } })).toBeGreaterThan(0);
+    expect(await (await privacy(A, "300")).json()).toEqual({ optedOut: true });
+    expect(await (await privacy(A, "300", { optOut: false })).json()).toEqual({ optedOut: false });
+    // Another shop's customer id changes nothing here.
+    expect((await privacy(B, "300", { optOut: true })).status).toBe(404);
   });
 });
 

@@ -169,8 +169,11 @@ describe("cart block", () => {
     expect(only[0].dataset.excludeFrom).toBeUndefined();
   });
 
-  test("free-shipping progress toward the merchant's threshold", async () => {
-    const root = dom(await env.renderBlock("cart", { cart, settings: { free_shipping_threshold: 50 } }));
+  /** The app-data metafield the admin's Settings write (the one free-shipping threshold). */
+  const threshold = (cents: number | null): { metafields: Record<string, Record<string, { value: unknown }>> } => ({ metafields: { attune: cents == null ? {} : { free_shipping_threshold_cents: { value: cents } } } });
+
+  test("free-shipping progress toward the merchant's threshold (the admin's setting, from the app metafield)", async () => {
+    const root = dom(await env.renderBlock("cart", { cart, app: threshold(5000) }));
     const ship = root.querySelector("[data-attune-ship]") as HTMLElement;
     expect(ship.dataset.threshold).toBe("5000");
     const bar = ship.querySelector("progress")!;
@@ -178,10 +181,10 @@ describe("cart block", () => {
     expect(bar.getAttribute("value")).toBe("3150");
     expect(bar.getAttribute("aria-label")).toBe("Progress toward free shipping");
     expect(ship.querySelector("[data-attune-ship-text]")!.textContent).toBe("You're $18.50 away from free shipping");
-    const done = dom(await env.renderBlock("cart", { cart: { ...cart, total_price: 9000 } }));
+    const done = dom(await env.renderBlock("cart", { cart: { ...cart, total_price: 9000 }, app: threshold(5000) }));
     expect(done.querySelector("[data-attune-ship-text]")!.textContent).toBe("You've unlocked free shipping!");
     expect(done.querySelector("progress")!.getAttribute("value")).toBe("5000");
-    const off = dom(await env.renderBlock("cart", { cart, settings: { free_shipping_threshold: 0, max_price: 0 } }));
+    const off = dom(await env.renderBlock("cart", { cart, app: threshold(null), settings: { max_price: 0 } }));
     expect(off.querySelector("[data-attune-ship]")).toBeNull();
     expect(off.querySelectorAll("[data-attune-recs]")).toHaveLength(1);
   });

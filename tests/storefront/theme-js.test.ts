@@ -192,7 +192,7 @@ describe("add to cart", () => {
     c.url.includes("/recommendations") ? recsResponse() : c.url.endsWith("cart/update.js") ? { total_price: 5500, items: [] } : c.url.endsWith("cart/add.js") ? { items: [] } : null;
 
   test("Ajax Cart API payload with attribution properties, cart attribute, refresh event, shipping bar update", async () => {
-    const html = await env.renderBlock("cart", { cart, settings: { max_price: 0, free_shipping_threshold: 50 } });
+    const html = await env.renderBlock("cart", { cart, app: { metafields: { attune: { free_shipping_threshold_cents: { value: 5000 } } } }, settings: { max_price: 0 } });
     const { doc, calls, run, w } = page(html, { answers });
     const events: unknown[] = [];
     doc.addEventListener("cart:refresh", (e: any) => events.push(e.detail));
@@ -318,5 +318,37 @@ describe("offer embed", () => {
     await vi.waitFor(() => expect(calls.length).toBe(1));
     await new Promise((r) => setTimeout(r, 30));
     expect(doc.querySelector("dialog")!.hasAttribute("open")).toBe(false);
+  });
+});
+
+describe("personalization opt-out (app embed)", () => {
+  test("only a signed-in customer gets the control; opening reads the state, unticking POSTs {optOut: true}", async () => {
+    expect(await env.renderBlock("embed", { cart })).not.toContain("data-attune-privacy");
+    let optedOut = false;
+    const html = await env.renderBlock("embed", { cart, customer: { id: 5, first_name: "Ann" } });
+    const { doc, calls, run, w } = page(html, {
+      answers: (c) => {
+        if (!c.url.endsWith("/privacy")) return null;
+        if (c.init?.method === "POST") optedOut = JSON.parse(c.init.body!).optOut;
+        return { optedOut };
+      },
+    });
+    run("attune-embed.js");
+    const details = doc.querySelector("[data-attune-privacy]") as HTMLDetailsElement;
+    const box = details.querySelector("input[type=checkbox]") as HTMLInputElement;
+    expect(details.querySelector("summary")!.textContent).toBe("Personalization");
+    expect(box.closest("label")!.textContent).toContain("Personalize recommendations and offers for me");
+    expect(details.querySelector("[role=status]")).not.toBeNull();
+    expect(calls.some((c) => c.url.endsWith("/privacy"))).toBe(false); // nothing asked until opened
+    details.open = true;
+    details.dispatchEvent(new w.Event("toggle"));
+    await vi.waitFor(() => expect(box.disabled).toBe(false));
+    expect(box.checked).toBe(true);
+    box.checked = false;
+    box.dispatchEvent(new w.Event("change"));
+    await vi.waitFor(() => expect(doc.querySelector("[data-attune-privacy-status]")!.textContent).toMatch(/Personalization is off/));
+    const post = calls.find((c) => c.url === "/apps/attune/privacy" && c.init?.method === "POST")!;
+    expect(JSON.parse(post.init!.body!)).toEqual({ optOut: true });
+    expect(box.checked).toBe(false);
   });
 });

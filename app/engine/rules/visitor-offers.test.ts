@@ -8,10 +8,26 @@ const NOW = Date.UTC(2025, 5, 15);
 const profile = (over: Partial<CustomerProfile> = {}): CustomerProfile => ({ ...anonymousProfile(NOW), ...over });
 const ctx = (over: Partial<ShopperContext> = {}): ShopperContext => ({ placement: "app_embed", customerId: null, now: NOW, ...over });
 const thresholds = { vipThresholdCents: 100_000, lapsedChurnRatio: 3 };
-const pick = (p: CustomerProfile, c: ShopperContext, cfg: VisitorOffersConfig = DEFAULT_VISITOR_OFFERS) => resolveVisitorOffer(p, c, cfg, thresholds);
-const disable = (key: keyof VisitorOffersConfig): VisitorOffersConfig => ({ ...DEFAULT_VISITOR_OFFERS, [key]: { ...DEFAULT_VISITOR_OFFERS[key], enabled: false } });
+/** What a merchant turns on in the Offers page (the defaults are all off). */
+const CONFIGURED: VisitorOffersConfig = {
+  welcome: { ...DEFAULT_VISITOR_OFFERS.welcome, enabled: true, discountCode: "WELCOME10" },
+  freeShippingReminder: { ...DEFAULT_VISITOR_OFFERS.freeShippingReminder, enabled: true },
+  prioritySupport: { ...DEFAULT_VISITOR_OFFERS.prioritySupport, enabled: true },
+  earlyAccess: { ...DEFAULT_VISITOR_OFFERS.earlyAccess, enabled: true },
+  winBack: { ...DEFAULT_VISITOR_OFFERS.winBack, enabled: true, discountCode: "COMEBACK15" },
+};
+const pick = (p: CustomerProfile, c: ShopperContext, cfg: VisitorOffersConfig = CONFIGURED) => resolveVisitorOffer(p, c, cfg, thresholds);
+const disable = (key: keyof VisitorOffersConfig): VisitorOffersConfig => ({ ...CONFIGURED, [key]: { ...CONFIGURED[key], enabled: false } });
 
 describe("resolveVisitorOffer", () => {
+  it("a fresh install (the defaults) offers nothing to anyone: no code that Shopify does not have", () => {
+    for (const c of Object.values(DEFAULT_VISITOR_OFFERS)) expect(c).toMatchObject({ enabled: false, discountCode: null });
+    const lapsedVip = profile({ ordersCount: 4, lifetimeValueCents: 300_000, recencyDays: 200, churn: { ratio: 5, expectedIntervalDays: 40, level: "lapsed" } });
+    for (const [p, c] of [[profile(), ctx()], [profile(), ctx({ returningVisitor: true })], [lapsedVip, ctx({ customerId: "9" })], [profile(), ctx({ cart: [{ productId: "1", quantity: 3, priceCents: 10_000 }] })]] as const) {
+      expect(pick(p, c, DEFAULT_VISITOR_OFFERS)).toBeNull();
+    }
+  });
+
   it("first-time visitor gets the welcome offer with its code filled in", () => {
     const o = pick(profile(), ctx());
     expect(o).toEqual({
@@ -62,7 +78,7 @@ describe("resolveVisitorOffer", () => {
 describe("visitorOffersSchema", () => {
   it("accepts the defaults and rejects a {code} message without a code or a bad trigger", () => {
     expect(visitorOffersSchema.safeParse(DEFAULT_VISITOR_OFFERS).success).toBe(true);
-    const bad = { ...DEFAULT_VISITOR_OFFERS, welcome: { ...DEFAULT_VISITOR_OFFERS.welcome, discountCode: null, trigger: { type: "delay", seconds: -1 } } };
+    const bad = { ...CONFIGURED, welcome: { ...CONFIGURED.welcome, discountCode: null, trigger: { type: "delay", seconds: -1 } } };
     const r = visitorOffersSchema.safeParse(bad);
     expect(r.success).toBe(false);
     if (!r.success) {

@@ -43,12 +43,16 @@ export interface VisitorOffer {
   reason: string;
 }
 
+/**
+ * Every visitor-type offer is off until the merchant turns it on (Offers page): a fresh install
+ * must never show shoppers a code that does not exist in Shopify, so no default carries a code.
+ */
 export const DEFAULT_VISITOR_OFFERS: VisitorOffersConfig = {
-  welcome: { enabled: true, message: "Welcome! Take 10% off your first order with code {code}.", discountCode: "WELCOME10", trigger: { type: "delay", seconds: 8 } },
-  freeShippingReminder: { enabled: true, message: "Welcome back! Free shipping is waiting on orders over $50.", discountCode: null, trigger: { type: "exit_intent" } },
-  prioritySupport: { enabled: true, message: "Questions about your order? Chat with our team: you're first in line.", discountCode: null, trigger: { type: "delay", seconds: 20 }, minCartValueCents: 20_000 },
-  earlyAccess: { enabled: true, message: "Thanks for being a regular: you get early access to our new arrivals.", discountCode: null, trigger: { type: "delay", seconds: 5 } },
-  winBack: { enabled: true, message: "We miss you! Here's 15% off with code {code}.", discountCode: "COMEBACK15", trigger: { type: "exit_intent" } },
+  welcome: { enabled: false, message: "Welcome! Take 10% off your first order with code {code}.", discountCode: null, trigger: { type: "delay", seconds: 8 } },
+  freeShippingReminder: { enabled: false, message: "Welcome back! Free shipping is waiting on your next order.", discountCode: null, trigger: { type: "exit_intent" } },
+  prioritySupport: { enabled: false, message: "Questions about your order? Chat with our team: you're first in line.", discountCode: null, trigger: { type: "delay", seconds: 20 }, minCartValueCents: 20_000 },
+  earlyAccess: { enabled: false, message: "Thanks for being a regular: you get early access to our new arrivals.", discountCode: null, trigger: { type: "delay", seconds: 5 } },
+  winBack: { enabled: false, message: "We miss you! Here's 15% off with code {code}.", discountCode: null, trigger: { type: "exit_intent" } },
 };
 
 const triggerSchema = z.discriminatedUnion("type", [
@@ -64,7 +68,7 @@ const settingSchema = z
     trigger: triggerSchema,
   })
   .superRefine((s, ctx) => {
-    if (s.message.includes("{code}") && !s.discountCode) ctx.addIssue({ code: "custom", path: ["discountCode"], message: "the message shows {code} but no discount code is set" });
+    if (s.enabled && s.message.includes("{code}") && !s.discountCode) ctx.addIssue({ code: "custom", path: ["discountCode"], message: "the message shows {code} but no discount code is set" });
   });
 
 export const visitorOffersSchema = z.object({

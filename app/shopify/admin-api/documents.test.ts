@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { queryCost } from "../../../scripts/simulator/admin-api";
 import { bulkQueryErrors } from "../../../scripts/simulator/bulk-rules";
 import { loadAdminSchema } from "../../../scripts/simulator/schema";
-import { BULK_QUERIES, DOCUMENTS, REFUND_LINES_BATCH, bulkOrdersQuery } from "./documents";
+import { BULK_QUERIES, DISCOUNT_NODES_BATCH, DOCUMENTS, REFUND_LINES_BATCH, bulkOrdersQuery } from "./documents";
 import * as all from "./documents";
 
 const schema = loadAdminSchema("2026-10");
@@ -20,7 +20,12 @@ describe("Admin API documents (2026-10)", () => {
   });
 
   it.each(Object.entries(DOCUMENTS))("%s stays under Shopify's 1000-point single-query cost", (name, source) => {
-    const vars = name === "REFUND_LINES_QUERY" ? { ids: Array.from({ length: REFUND_LINES_BATCH }, (_, i) => `gid://shopify/Refund/${i}`) } : {};
+    const vars =
+      name === "REFUND_LINES_QUERY"
+        ? { ids: Array.from({ length: REFUND_LINES_BATCH }, (_, i) => `gid://shopify/Refund/${i}`) }
+        : name === "DISCOUNT_NODES_QUERY"
+          ? { ids: Array.from({ length: DISCOUNT_NODES_BATCH }, (_, i) => `gid://shopify/DiscountCodeNode/${i}`) }
+          : {};
     expect(queryCost(schema, parse(source), vars)).toBeLessThanOrEqual(1000);
   });
 

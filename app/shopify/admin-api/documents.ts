@@ -275,6 +275,120 @@ export const REFUND_LINES_QUERY = /* GraphQL */ `
 `;
 export const REFUND_LINES_BATCH = 10;
 
+
+/* ---------------------------------------------------------------- discounts (offers) */
+
+/**
+ * Code discounts for offers. Buyers are chosen with `context` (2025-10+; `customerSelection` is
+ * deprecated): `{ all: ALL }` for everyone, `{ customers: { add: [gid] } }` for one customer.
+ */
+/** What Attune reads of a code discount; both kinds have these fields (the DiscountCode union has no interface). */
+const CODE_DISCOUNT_SUMMARY = /* GraphQL */ `
+      title
+      status
+      asyncUsageCount
+      startsAt
+      endsAt
+      codes(first: 1) {
+        nodes {
+          code
+        }
+      }
+`;
+const CODE_DISCOUNT_FIELDS = /* GraphQL */ `
+  id
+  codeDiscount {
+    __typename
+    ... on DiscountCodeBasic {${CODE_DISCOUNT_SUMMARY}}
+    ... on DiscountCodeFreeShipping {${CODE_DISCOUNT_SUMMARY}}
+  }
+`;
+
+export const DISCOUNT_CODE_BASIC_CREATE = /* GraphQL */ `
+  mutation AttuneDiscountCodeBasicCreate($basicCodeDiscount: DiscountCodeBasicInput!) {
+    discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {
+      codeDiscountNode {${CODE_DISCOUNT_FIELDS}}
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`;
+
+export const DISCOUNT_CODE_FREE_SHIPPING_CREATE = /* GraphQL */ `
+  mutation AttuneDiscountCodeFreeShippingCreate($freeShippingCodeDiscount: DiscountCodeFreeShippingInput!) {
+    discountCodeFreeShippingCreate(freeShippingCodeDiscount: $freeShippingCodeDiscount) {
+      codeDiscountNode {${CODE_DISCOUNT_FIELDS}}
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`;
+
+/** Does this code exist in Shopify (a merchant choosing an existing code)? */
+export const DISCOUNT_CODE_BY_CODE = /* GraphQL */ `
+  query AttuneDiscountCodeByCode($code: String!) {
+    codeDiscountNodeByCode(code: $code) {${CODE_DISCOUNT_FIELDS}}
+  }
+`;
+
+/** Status and usage of the shop's offers (at most 50 per call). */
+export const DISCOUNT_NODES_QUERY = /* GraphQL */ `
+  query AttuneDiscountNodes($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on DiscountCodeNode {${CODE_DISCOUNT_FIELDS}}
+    }
+  }
+`;
+export const DISCOUNT_NODES_BATCH = 50;
+
+/* ---------------------------------------------------------------- app-data metafields (theme settings) */
+
+/** The app's installation: owner of app-data metafields, which theme app extensions read as `app.metafields`. */
+export const APP_INSTALLATION_QUERY = /* GraphQL */ `
+  query AttuneAppInstallation {
+    currentAppInstallation {
+      id
+    }
+  }
+`;
+
+export const METAFIELDS_SET = /* GraphQL */ `
+  mutation AttuneMetafieldsSet($metafields: [MetafieldsSetInput!]!) {
+    metafieldsSet(metafields: $metafields) {
+      metafields {
+        namespace
+        key
+        value
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+export const METAFIELDS_DELETE = /* GraphQL */ `
+  mutation AttuneMetafieldsDelete($metafields: [MetafieldIdentifierInput!]!) {
+    metafieldsDelete(metafields: $metafields) {
+      deletedMetafields {
+        key
+      }
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
 /* ---------------------------------------------------------------- registry (validated by the test) */
 
 /** Full request documents (sent as the GraphQL request body). */
@@ -284,6 +398,13 @@ export const DOCUMENTS = {
   BULK_OPERATION_CANCEL,
   SHOP_QUERY,
   REFUND_LINES_QUERY,
+  DISCOUNT_CODE_BASIC_CREATE,
+  DISCOUNT_CODE_FREE_SHIPPING_CREATE,
+  DISCOUNT_CODE_BY_CODE,
+  DISCOUNT_NODES_QUERY,
+  APP_INSTALLATION_QUERY,
+  METAFIELDS_SET,
+  METAFIELDS_DELETE,
 } as const;
 
 /** Inner bulk queries (sent as the `query` variable of bulkOperationRunQuery). */
@@ -333,4 +454,22 @@ export interface RefundLinesResult {
       pageInfo: { hasNextPage: boolean };
     };
   } | null | Record<string, never>)[];
+}
+
+export interface CodeDiscountNode {
+  id: string;
+  codeDiscount: {
+    __typename: string;
+    title?: string;
+    status?: "ACTIVE" | "EXPIRED" | "SCHEDULED";
+    asyncUsageCount?: number;
+    startsAt?: string;
+    endsAt?: string | null;
+    codes?: { nodes: { code: string }[] };
+  };
+}
+export interface DiscountUserError {
+  field: string[] | null;
+  code: string | null;
+  message: string;
 }

@@ -106,6 +106,18 @@
     try { w.Shopify.loadFeatures([{ name: 'consent-tracking-api', version: '0.1' }], once); } catch (e) {}
     setTimeout(once, 1500);
   };
+  // Personalization opt-out (signed-in customers only; the proxy answers 401 to guests).
+  const pv = d.querySelector('[data-attune-privacy]');
+  if (pv) {
+    const box = pv.querySelector('input'), st = pv.querySelector('[data-attune-privacy-status]');
+    const set = (j) => { box.checked = !j.optedOut; st.textContent = pv.dataset[j.optedOut ? 'tOff' : 'tOn']; box.disabled = false; };
+    const call = (o) => fetch(P + '/privacy', o).then((r) => r.ok && r.json()).then((j) => j && set(j)).catch(() => {});
+    pv.addEventListener('toggle', () => pv.open && !pv.dataset.l && (pv.dataset.l = 1, call({ credentials: 'same-origin' })));
+    box.addEventListener('change', () => {
+      box.disabled = true;
+      call({ method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ optOut: !box.checked }) });
+    });
+  }
   A.startEmbed = start;
   d.readyState == 'loading' ? d.addEventListener('DOMContentLoaded', start) : start();
 })();

@@ -1,0 +1,24 @@
+-- CreateTable
+CREATE TABLE "Offer" (
+    "shopId" TEXT NOT NULL,
+    "id" TEXT NOT NULL,
+    "discountId" TEXT,
+    "code" TEXT NOT NULL,
+    "title" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "value" INTEGER,
+    "minSubtotalCents" INTEGER,
+    "status" TEXT NOT NULL DEFAULT 'active',
+    "usageCount" INTEGER NOT NULL DEFAULT 0,
+    "startsAt" DATETIME NOT NULL,
+    "endsAt" DATETIME,
+    "error" TEXT,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" DATETIME NOT NULL,
+
+    PRIMARY KEY ("shopId", "id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Offer_shopId_code_key" ON "Offer"("shopId", "code");
+
