@@ -14,6 +14,8 @@ import { db } from "../../app/db.server";
 import { sessionStorage } from "../../app/shopify.server";
 import { appendChanges } from "../../app/models/changes.server";
 import { upsertOrder } from "../../app/models/orders.server";
+import { insertOffer } from "../../app/models/offers.server";
+import { reloadEnv } from "../../app/utils/env.server";
 import { loadCustomers, loadProducts, streamOrders } from "../../app/models/store-data.server";
 import { recommendations } from "../../app/services/storefront.server";
 import { buildProfile } from "../../app/engine/profile/build";
@@ -226,12 +228,14 @@ describe("rules pages", () => {
     expect(fromRule.body.storefrontPreview).toBeNull(); // the demo link appears only under the simulator
     process.env.ATTUNE_SIMULATOR = "1";
     process.env.ATTUNE_PREVIEW_URL = "http://127.0.0.1:9292/";
+    reloadEnv();
     try {
       expect((await get(previewRoute.loader as Handler, `/app/preview?rule=${vipRule}`)).body.storefrontPreview).toBe("http://127.0.0.1:9292/?persona=vip");
       expect((await get(previewRoute.loader as Handler, "/app/preview?segment=lapsed")).body.storefrontPreview).toBe("http://127.0.0.1:9292/?persona=lapsed");
     } finally {
       delete process.env.ATTUNE_SIMULATOR;
       delete process.env.ATTUNE_PREVIEW_URL;
+      reloadEnv();
     }
 
     const fromSegment = await get(previewRoute.loader as Handler, `/app/preview?segment=${canadaId}`);
@@ -275,7 +279,13 @@ describe("rules pages", () => {
     expect(page.body).toMatchObject({ template: "birthday_reward", newSegments: [{ id: "birthday_this_week", name: "Birthday this week" }], draft: { name: "Birthday reward", segmentIds: ["birthday_this_week"] } });
     expect((await get(ruleEdit.loader as Handler, "/app/rules/new?template=nope", { id: "new" })).status).toBe(404);
     const { id: _id, ...draft } = page.body.draft;
-    const r = await post(ruleEdit.action as Handler, "/app/rules/new?template=birthday_reward", { intent: "save", rule: draft, schedule: { startsAt: "2026-12-01T00:00", endsAt: "" }, template: "birthday_reward" }, { id: "new" });
+    const save = () => post(ruleEdit.action as Handler, "/app/rules/new?template=birthday_reward", { intent: "save", rule: draft, schedule: { startsAt: "2026-12-01T00:00", endsAt: "" }, template: "birthday_reward" }, { id: "new" });
+    // The template's code does not exist in Shopify yet: refused beside the code field, nothing written.
+    const refused = await save();
+    expect(refused).toMatchObject({ status: 422, body: { errors: { "offer.code": expect.stringContaining("BIRTHDAY20 is not one of your offers") } } });
+    expect(await db().segment.findUnique({ where: { shopId_id: { shopId: SHOP, id: "birthday_this_week" } } })).toBeNull();
+    await insertOffer(db(), SHOP, { id: "off_birthday20", discountId: "gid://shopify/DiscountCodeNode/1", code: "BIRTHDAY20", title: "20% off", kind: "percentage", value: 20, minSubtotalCents: null, status: "active", startsAt: new Date(), endsAt: null });
+    const r = await save();
     expect(r).toMatchObject({ status: 200, body: { ok: true } });
     expect(await db().segment.findUnique({ where: { shopId_id: { shopId: SHOP, id: "birthday_this_week" } } })).toMatchObject({ name: "Birthday this week" });
     const saved = await db().rule.findUnique({ where: { shopId_id: { shopId: SHOP, id: r.body.id } } });
