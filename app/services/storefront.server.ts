@@ -63,7 +63,8 @@ export interface RecommendationsResponse {
   strategy: StrategyName | null;
   rule: { id: string; name: string } | null;
   segments: string[];
-  content: { heading: string | null; message: string | null; bannerImageUrl: string | null };
+  /** linkUrl: the rule's banner link (https:// or a storefront path, validated when the rule is saved). */
+  content: { heading: string | null; message: string | null; bannerImageUrl: string | null; linkUrl: string | null };
   offer: Offer | null;
   customer: { loggedIn: boolean; firstOrder: boolean };
   lastPurchase: { productId: Id; orderedAt: string } | null;
@@ -178,6 +179,7 @@ export function shapeDecision(engine: ShopEngine, decision: Decision, extra: { c
       heading: decision.content.heading ?? null,
       message: decision.content.message ?? null,
       bannerImageUrl: decision.content.bannerImageUrl ?? null,
+      linkUrl: decision.content.linkUrl ?? null,
     },
     offer: decision.offer ?? null,
     customer: { loggedIn: extra.customerId != null, firstOrder: orders === 0 },
