@@ -13,6 +13,7 @@ import { normalizeTrafficSource } from "../engine/segments/traffic";
 import type { VisitorOffer } from "../engine/rules/visitor-offers";
 import type { ShopperSignals } from "../models/signals.server";
 import type { Tx } from "../models/types";
+import { countDecision } from "./decision-count.server";
 import { getEngine, loadedEngine, type ShopEngine } from "./engine.server";
 
 export interface ShopperIdentity {
@@ -193,6 +194,7 @@ export function shapeDecision(engine: ShopEngine, decision: Decision, extra: { c
 export async function recommendations(tx: Tx, who: ShopperIdentity, input: RecommendationsInput, now = Date.now()): Promise<RecommendationsResponse | null> {
   const engine = await getEngine(who.shop);
   if (!engine) return null;
+  countDecision(who.shop);
   return recommendationsWith(tx, engine, who, input, now);
 }
 
@@ -238,6 +240,7 @@ export async function recommendationsWith(tx: Tx, engine: ShopEngine, who: Shopp
 export async function visitorOffer(tx: Tx, who: ShopperIdentity, req: RequestContext & { cartTotalCents?: number | null }, now = Date.now()): Promise<OfferResponse | null> {
   const engine = await getEngine(who.shop);
   if (!engine) return null;
+  countDecision(who.shop);
   const sig = await signals(tx, engine, who, req.vid);
   const ctx = baseContext(engine, who, req, sig, "app_embed", now);
   // The embed knows the cart's total only: one priced line carries it for the cart-value rules.
@@ -270,6 +273,7 @@ export interface UpsellProduct {
 export async function upsell(tx: Tx, who: ShopperIdentity, placement: "checkout" | "thank_you", limit: number, now = Date.now()): Promise<{ products: UpsellProduct[] } | null> {
   const engine = await getEngine(who.shop);
   if (!engine) return null;
+  countDecision(who.shop);
   const res = await recommendationsWith(tx, engine, who, { placement, limit }, now);
   return {
     products: res.products

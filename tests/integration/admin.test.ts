@@ -22,9 +22,13 @@ import * as home from "../../app/routes/app._index";
 import * as activity from "../../app/routes/app.activity";
 import * as customers from "../../app/routes/app.customers";
 import * as offers from "../../app/routes/app.offers";
+import * as proxyOffer from "../../app/routes/proxy.offer";
+import * as proxyRecs from "../../app/routes/proxy.recommendations";
 import * as settings from "../../app/routes/app.settings";
 import { startAdminApi, type AdminApi } from "../../scripts/simulator/admin-api";
+import { signedProxyQuery } from "../../scripts/simulator/sign";
 import { generateStore } from "../../scripts/simulator/store";
+import { SECRET } from "../helpers/webhooks";
 import { seedStore } from "../helpers/store";
 
 const TOKEN = "shpat_admin_test";
@@ -205,6 +209,22 @@ describe("customers and home", () => {
     expect(o.import).toMatchObject({ status: "failed", stage: "customers", error: "bulk operation FAILED (ACCESS_DENIED)", percent: 33, counts: { products: 1, customers: 0, orders: 0 } });
     expect(o.rules).toBe(0);
     expect(o.offers).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe("home: storefront decisions served today", () => {
+  it("decisions through the signed proxy routes raise the count the Home loader shows; refused requests do not", async () => {
+    const proxy = (route: { loader: Handler }, path: string, params: Record<string, string>, secret = SECRET()) =>
+      route.loader({ request: new Request(`https://attune.example.com/proxy/${path}?${signedProxyQuery(secret, h.shop, params, "")}`), params: {}, context: {} }).catch((e: unknown) => e) as Promise<Response>;
+    const before = (await load(home)).decisionsToday as number;
+    expect(before).toBeGreaterThanOrEqual(0);
+    for (const placement of ["home", "product", "cart"]) expect((await proxy(proxyRecs, "recommendations", { placement })).status).toBe(200);
+    expect((await proxy(proxyOffer, "offer", {})).status).toBe(200);
+    expect((await load(home)).decisionsToday).toBe(before + 4);
+    // A bad signature or a bad query is not a decision.
+    expect((await proxy(proxyRecs, "recommendations", { placement: "home" }, "wrong-secret")).status).toBeGreaterThanOrEqual(400);
+    expect((await proxy(proxyRecs, "recommendations", { placement: "nowhere" })).status).toBe(400);
+    expect((await load(home)).decisionsToday).toBe(before + 4);
   });
 });
 
