@@ -5,7 +5,7 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, Checkbox, DataTable, EmptyState, FormLayout, InlineStack, Layout, Select, Text, TextField } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Button, Card, Checkbox, DataTable, EmptyState, FormLayout, InlineError, InlineStack, Layout, Select, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { AdminPage } from "~/components/AdminPage";
 import { useToast } from "~/components/AdminShell";
@@ -14,7 +14,7 @@ import { listOffers, parseOfferForm, type OfferRow } from "~/models/offers.serve
 import { saveVisitorOffer, visitorOffers } from "~/models/settings.server";
 import { describeOffer, isUsable, VISITOR_OFFER_KEYS, type VisitorOfferKey } from "~/utils/admin-shared";
 import { adminContext } from "~/services/admin-context.server";
-import { createOffer, refreshOfferStats } from "~/services/offers.server";
+import { changeOffer, createOffer, refreshOfferStats } from "~/services/offers.server";
 import { invalid } from "~/utils/form-errors.server";
 import { writeTransaction } from "~/models/sql.server";
 import { getShop } from "~/models/shop.server";
@@ -42,10 +42,15 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     if (!r.ok) return invalid(r.errors);
     return { ok: true, key: form.key };
   }
+  if (form.intent === "deactivate" || form.intent === "delete") {
+    const r = await changeOffer(shop, actor, form.id ?? "", form.intent);
+    if (!r.ok) return invalid(r.errors);
+    return { ok: true, code: r.offer.code, intent: form.intent };
+  }
   return invalid({ intent: "Unknown action" });
 };
 
-type ActionData = { ok: boolean; errors?: Record<string, string>; code?: string };
+type ActionData = { ok: boolean; errors?: Record<string, string>; code?: string; intent?: string };
 
 const KIND_OPTIONS = [
   { label: "Percentage off", value: "percentage" },
@@ -114,6 +119,36 @@ function CreateOfferForm() {
 function statusBadge(status: string) {
   const tone = status === "active" ? "success" : status === "scheduled" ? "info" : status === "failed" || status === "deleted" ? "critical" : undefined;
   return <Badge tone={tone}>{status[0].toUpperCase() + status.slice(1)}</Badge>;
+}
+
+/** Deactivate / delete one offer; refused (with the reason beside the buttons) while a rule or visitor offer uses it. */
+function OfferActions({ o }: { o: OfferRow }) {
+  const fetcher = useFetcher<ActionData>({ key: `offer-${o.id}` });
+  const toast = useToast();
+  const error = fetcher.data && !fetcher.data.ok ? (fetcher.data.errors?.id ?? fetcher.data.errors?._form) : undefined;
+  useEffect(() => {
+    if (fetcher.state === "idle" && fetcher.data?.ok) toast(`Offer ${fetcher.data.code} ${fetcher.data.intent === "delete" ? "deleted" : "deactivated"}`);
+  }, [fetcher.state, fetcher.data, toast]);
+  const busy = fetcher.state !== "idle";
+  const submit = (intent: "deactivate" | "delete") => {
+    if (intent === "delete" && !window.confirm(`Delete ${o.code} in Shopify? Shoppers can no longer use it.`)) return;
+    fetcher.submit({ intent, id: o.id }, { method: "post" });
+  };
+  return (
+    <BlockStack gap="100">
+      <InlineStack gap="200" wrap={false}>
+        {isUsable(o) ? (
+          <Button size="slim" onClick={() => submit("deactivate")} loading={busy && fetcher.formData?.get("intent") === "deactivate"} accessibilityLabel={`Deactivate ${o.code}`}>
+            Deactivate
+          </Button>
+        ) : null}
+        <Button size="slim" tone="critical" onClick={() => submit("delete")} loading={busy && fetcher.formData?.get("intent") === "delete"} accessibilityLabel={`Delete ${o.code}`}>
+          Delete
+        </Button>
+      </InlineStack>
+      {error ? <InlineError message={error} fieldID={`offer-${o.id}`} /> : null}
+    </BlockStack>
+  );
 }
 
 const VISITOR_LABELS: Record<VisitorOfferKey, { title: string; who: string }> = {
@@ -214,9 +249,9 @@ export default function Offers() {
               </EmptyState>
             ) : (
               <DataTable
-                columnContentTypes={["text", "text", "text", "text", "numeric"]}
-                headings={["Offer", "Code", "Discount", "Status", "Used"]}
-                rows={rows.map((o) => [o.title, o.code, describeOffer(o, currency), statusBadge(o.status), o.usageCount])}
+                columnContentTypes={["text", "text", "text", "text", "numeric", "text"]}
+                headings={["Offer", "Code", "Discount", "Status", "Used", "Actions"]}
+                rows={rows.map((o) => [o.title, o.code, describeOffer(o, currency), statusBadge(o.status), o.usageCount, <OfferActions key={o.id} o={o} />])}
               />
             )}
           </Card>
