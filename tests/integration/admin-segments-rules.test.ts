@@ -13,6 +13,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../app/db.server";
 import { sessionStorage } from "../../app/shopify.server";
 import { appendChanges } from "../../app/models/changes.server";
+import { insertOffer } from "../../app/models/offers.server";
+import { reloadEnv } from "../../app/utils/env.server";
 import { upsertOrder } from "../../app/models/orders.server";
 import { loadCustomers, loadProducts, streamOrders } from "../../app/models/store-data.server";
 import { recommendations } from "../../app/services/storefront.server";
@@ -226,12 +228,14 @@ describe("rules pages", () => {
     expect(fromRule.body.storefrontPreview).toBeNull(); // the demo link appears only under the simulator
     process.env.ATTUNE_SIMULATOR = "1";
     process.env.ATTUNE_PREVIEW_URL = "http://127.0.0.1:9292/";
+    reloadEnv(); // env() is read once; this test switches it mid-run
     try {
       expect((await get(previewRoute.loader as Handler, `/app/preview?rule=${vipRule}`)).body.storefrontPreview).toBe("http://127.0.0.1:9292/?persona=vip");
       expect((await get(previewRoute.loader as Handler, "/app/preview?segment=lapsed")).body.storefrontPreview).toBe("http://127.0.0.1:9292/?persona=lapsed");
     } finally {
       delete process.env.ATTUNE_SIMULATOR;
       delete process.env.ATTUNE_PREVIEW_URL;
+      reloadEnv();
     }
 
     const fromSegment = await get(previewRoute.loader as Handler, `/app/preview?segment=${canadaId}`);
@@ -275,6 +279,8 @@ describe("rules pages", () => {
     expect(page.body).toMatchObject({ template: "birthday_reward", newSegments: [{ id: "birthday_this_week", name: "Birthday this week" }], draft: { name: "Birthday reward", segmentIds: ["birthday_this_week"] } });
     expect((await get(ruleEdit.loader as Handler, "/app/rules/new?template=nope", { id: "new" })).status).toBe(404);
     const { id: _id, ...draft } = page.body.draft;
+    // The template's code must be one of the shop's offers (created in Shopify from the Offers page).
+    await insertOffer(db(), SHOP, { id: "off_birthday", discountId: "gid://shopify/DiscountCodeNode/20", code: draft.offer.code, title: "Birthday", kind: "percentage", value: 20, minSubtotalCents: null, status: "active", startsAt: new Date(0), endsAt: null });
     const r = await post(ruleEdit.action as Handler, "/app/rules/new?template=birthday_reward", { intent: "save", rule: draft, schedule: { startsAt: "2026-12-01T00:00", endsAt: "" }, template: "birthday_reward" }, { id: "new" });
     expect(r).toMatchObject({ status: 200, body: { ok: true } });
     expect(await db().segment.findUnique({ where: { shopId_id: { shopId: SHOP, id: "birthday_this_week" } } })).toMatchObject({ name: "Birthday this week" });
