@@ -8,7 +8,7 @@ import { eachBackend, uniqueShop } from "../../tests/helpers/databases";
 import { seedStore } from "../../tests/helpers/store";
 import { listAudit } from "./audit.server";
 import { feedPosition, readChanges } from "./changes.server";
-import { findOfferByCode, getOffer, insertOffer, listOffers, updateOfferStats } from "./offers.server";
+import { deleteOfferRow, findOfferByCode, getOffer, insertOffer, listOffers, updateOfferStats } from "./offers.server";
 import { getPersonalizationOptOut, listCustomersForAdmin, setPersonalizationOptOut } from "./opt-out.server";
 import { saveSettings, saveVisitorOffer, settingsForm, visitorOffers } from "./settings.server";
 import { writeTransaction } from "./sql.server";
@@ -30,6 +30,10 @@ eachBackend("merchant settings models", (b) => {
     await updateOfferStats(b().db, shop, "o1", { status: "expired", usageCount: 7 });
     await updateOfferStats(b().db, other, "o1", { status: "active", usageCount: 99 }); // another shop's id space
     expect(await getOffer(b().db, shop, "o1")).toMatchObject({ status: "expired", usageCount: 7 });
+    await insertOffer(b().db, other, offer("o1", "THEIRS"));
+    await deleteOfferRow(b().db, shop, "o1"); // this shop's row only
+    expect(await getOffer(b().db, shop, "o1")).toBeNull();
+    expect((await getOffer(b().db, other, "o1"))?.code).toBe("THEIRS");
   });
 
   it("visitor offers: off by default; turning one on needs a code the shop really has, and is audited with a config event", async () => {

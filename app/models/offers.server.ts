@@ -140,6 +140,11 @@ export async function updateOfferStats(tx: Tx, shop: string, id: string, stats: 
   await tx.offer.updateMany({ where: { shopId: shop, id }, data: stats });
 }
 
+/** The offer's row goes; Shopify's discount is deleted first (services/offers.server.ts). */
+export async function deleteOfferRow(tx: Tx, shop: string, id: string): Promise<void> {
+  await tx.offer.deleteMany({ where: { shopId: shop, id } });
+}
+
 /** A rule's `offer` (app/engine/rules/rule.ts offerSchema) for this offer: what the rules page attaches. */
 export function toRuleOffer(o: Pick<OfferRow, "id" | "kind" | "title" | "code" | "value">): RuleOffer {
   if (o.kind === "free_shipping") return { id: o.id, kind: "free_shipping", title: o.title, code: o.code };

@@ -15,6 +15,7 @@ import { storeOverview } from "~/models/overview.server";
 import { IMPORT_STAGES, type ImportProgress } from "~/utils/admin-shared";
 import { adminContext } from "~/services/admin-context.server";
 import { startBackfill } from "~/services/backfill.server";
+import { enginePort } from "~/services/engine-port.server";
 import { invalid } from "~/utils/form-errors.server";
 import { getBackfillJob, retryBackfill } from "~/models/backfill-jobs.server";
 import { offlineAccessToken } from "~/models/shop.server";
@@ -26,7 +27,8 @@ export const FIRST_RULE_TEMPLATE = "welcome_first_visit";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await adminContext(request);
-  return { ...(await storeOverview(db(), shop)), apiKey: env().SHOPIFY_API_KEY };
+  const [overview, decisionsToday] = await Promise.all([storeOverview(db(), shop), enginePort.decisionsToday(shop)]);
+  return { ...overview, decisionsToday, apiKey: env().SHOPIFY_API_KEY };
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
@@ -166,8 +168,9 @@ export default function Home() {
             <Text as="h2" variant="headingMd">
               What Attune is doing now
             </Text>
-            <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
+            <InlineGrid columns={{ xs: 1, sm: 2, md: 5 }} gap="400">
               <Stat label="Rules active" value={o.activeRules} />
+              <Stat label="Storefront decisions today" value={o.decisionsToday} />
               <Stat label="Offers live" value={o.offers} />
               <Stat label="Product views today" value={o.viewsToday} />
               <Stat label="Customers opted out" value={o.optedOut} />

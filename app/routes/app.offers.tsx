@@ -4,17 +4,18 @@
  * merchant turns it on with a real code.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { useFetcher, useLoaderData } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Button, Card, Checkbox, DataTable, EmptyState, FormLayout, InlineStack, Layout, Select, Text, TextField } from "@shopify/polaris";
-import { useEffect, useState } from "react";
+import { useFetcher, useFetchers, useLoaderData } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Button, Card, Checkbox, DataTable, EmptyState, FormLayout, InlineError, InlineStack, Layout, Select, Text, TextField } from "@shopify/polaris";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { AdminPage } from "~/components/AdminPage";
 import { useToast } from "~/components/AdminShell";
+import { UnsavedChangesBar } from "~/components/UnsavedChangesBar";
 import { db } from "~/db.server";
 import { listOffers, parseOfferForm, type OfferRow } from "~/models/offers.server";
 import { saveVisitorOffer, visitorOffers } from "~/models/settings.server";
 import { describeOffer, isUsable, VISITOR_OFFER_KEYS, type VisitorOfferKey } from "~/utils/admin-shared";
 import { adminContext } from "~/services/admin-context.server";
-import { createOffer, refreshOfferStats } from "~/services/offers.server";
+import { changeOffer, createOffer, refreshOfferStats } from "~/services/offers.server";
 import { invalid } from "~/utils/form-errors.server";
 import { writeTransaction } from "~/models/sql.server";
 import { getShop } from "~/models/shop.server";
@@ -42,10 +43,15 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     if (!r.ok) return invalid(r.errors);
     return { ok: true, key: form.key };
   }
+  if (form.intent === "deactivate" || form.intent === "delete") {
+    const r = await changeOffer(shop, actor, form.id ?? "", form.intent);
+    if (!r.ok) return invalid(r.errors);
+    return { ok: true, code: r.offer.code, intent: form.intent };
+  }
   return invalid({ intent: "Unknown action" });
 };
 
-type ActionData = { ok: boolean; errors?: Record<string, string>; code?: string };
+type ActionData = { ok: boolean; errors?: Record<string, string>; code?: string; intent?: string };
 
 const KIND_OPTIONS = [
   { label: "Percentage off", value: "percentage" },
@@ -116,6 +122,36 @@ function statusBadge(status: string) {
   return <Badge tone={tone}>{status[0].toUpperCase() + status.slice(1)}</Badge>;
 }
 
+/** Deactivate / delete one offer; refused (with the reason beside the buttons) while a rule or visitor offer uses it. */
+function OfferActions({ o }: { o: OfferRow }) {
+  const fetcher = useFetcher<ActionData>({ key: `offer-${o.id}` });
+  const toast = useToast();
+  const error = fetcher.data && !fetcher.data.ok ? (fetcher.data.errors?.id ?? fetcher.data.errors?._form) : undefined;
+  useEffect(() => {
+    if (fetcher.state === "idle" && fetcher.data?.ok) toast(`Offer ${fetcher.data.code} ${fetcher.data.intent === "delete" ? "deleted" : "deactivated"}`);
+  }, [fetcher.state, fetcher.data, toast]);
+  const busy = fetcher.state !== "idle";
+  const submit = (intent: "deactivate" | "delete") => {
+    if (intent === "delete" && !window.confirm(`Delete ${o.code} in Shopify? Shoppers can no longer use it.`)) return;
+    fetcher.submit({ intent, id: o.id }, { method: "post" });
+  };
+  return (
+    <BlockStack gap="100">
+      <InlineStack gap="200" wrap={false}>
+        {isUsable(o) ? (
+          <Button size="slim" onClick={() => submit("deactivate")} loading={busy && fetcher.formData?.get("intent") === "deactivate"} accessibilityLabel={`Deactivate ${o.code}`}>
+            Deactivate
+          </Button>
+        ) : null}
+        <Button size="slim" tone="critical" onClick={() => submit("delete")} loading={busy && fetcher.formData?.get("intent") === "delete"} accessibilityLabel={`Delete ${o.code}`}>
+          Delete
+        </Button>
+      </InlineStack>
+      {error ? <InlineError message={error} fieldID={`offer-${o.id}`} /> : null}
+    </BlockStack>
+  );
+}
+
 const VISITOR_LABELS: Record<VisitorOfferKey, { title: string; who: string }> = {
   welcome: { title: "First-time visitors", who: "A visitor we have not seen before" },
   freeShippingReminder: { title: "Returning visitors", who: "A visitor back again, or signed in" },
@@ -126,17 +162,43 @@ const VISITOR_LABELS: Record<VisitorOfferKey, { title: string; who: string }> = 
 
 type VisitorSetting = { enabled: boolean; message: string; discountCode?: string | null; trigger: { type: "exit_intent" } | { type: "delay"; seconds: number }; minCartValueCents?: number };
 
-function VisitorOfferForm({ k, setting, codes }: { k: VisitorOfferKey; setting: VisitorSetting; codes: string[] }) {
-  const fetcher = useFetcher<ActionData>({ key: `visitor-${k}` });
-  const toast = useToast();
-  const [f, setF] = useState({
+function visitorFormState(setting: VisitorSetting) {
+  return {
     enabled: setting.enabled,
     message: setting.message,
     discountCode: setting.discountCode ?? "",
     triggerType: setting.trigger.type,
     delaySeconds: setting.trigger.type === "delay" ? String(setting.trigger.seconds) : "8",
     minCartValue: setting.minCartValueCents != null ? String(setting.minCartValueCents / 100) : "",
-  });
+  };
+}
+
+/**
+ * One visitor offer's form. The page's one contextual save bar (VisitorOffers) saves every changed
+ * form (`saveSignal`) or puts them back (`discardSignal`); each form reports whether it differs from
+ * what is stored.
+ */
+function VisitorOfferForm({ k, setting, codes, saveSignal, discardSignal, onDirty }: { k: VisitorOfferKey; setting: VisitorSetting; codes: string[]; saveSignal: number; discardSignal: number; onDirty(k: VisitorOfferKey, dirty: boolean): void }) {
+  const fetcher = useFetcher<ActionData>({ key: `visitor-${k}` });
+  const toast = useToast();
+  // By value: a revalidation after another form's save keeps this form's unsaved edits.
+  const storedJson = JSON.stringify(visitorFormState(setting));
+  const stored = useMemo(() => JSON.parse(storedJson) as ReturnType<typeof visitorFormState>, [storedJson]);
+  const [f, setF] = useState(stored);
+  const dirty = JSON.stringify(f) !== storedJson;
+  useEffect(() => setF(stored), [stored, discardSignal]);
+  useEffect(() => onDirty(k, dirty), [k, dirty, onDirty]);
+  const submit = () => {
+    const values: Record<string, string> = { intent: "visitorOffer", key: k, enabled: String(f.enabled), message: f.message, discountCode: f.discountCode, triggerType: f.triggerType };
+    if (f.triggerType === "delay") values.delaySeconds = f.delaySeconds;
+    if (k === "prioritySupport") values.minCartValue = f.minCartValue;
+    fetcher.submit(values, { method: "post" });
+  };
+  useEffect(() => {
+    if (saveSignal && dirty) submit();
+    // Only a new save signal submits (not every edit).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [saveSignal]);
   const errors = fetcher.data && !fetcher.data.ok ? (fetcher.data.errors ?? {}) : {};
   useEffect(() => {
     if (fetcher.state === "idle" && fetcher.data?.ok) toast("Visitor offer saved");
@@ -192,6 +254,23 @@ function VisitorOfferForm({ k, setting, codes }: { k: VisitorOfferKey; setting: 
   );
 }
 
+/** The visitor-offer forms under one contextual save bar: Save submits each changed form, Discard restores them. */
+function VisitorOffers({ visitor, codes }: { visitor: Record<VisitorOfferKey, VisitorSetting>; codes: string[] }) {
+  const [dirty, setDirty] = useState<Partial<Record<VisitorOfferKey, boolean>>>({});
+  const [saveSignal, setSaveSignal] = useState(0);
+  const [discardSignal, setDiscardSignal] = useState(0);
+  const onDirty = useCallback((k: VisitorOfferKey, d: boolean) => setDirty((s) => (s[k] === d ? s : { ...s, [k]: d })), []);
+  const saving = useFetchers().some((f) => f.key.startsWith("visitor-") && f.state !== "idle");
+  return (
+    <>
+      <UnsavedChangesBar id="visitor-offers-save-bar" dirty={Object.values(dirty).some(Boolean)} saving={saving} onSave={() => setSaveSignal((n) => n + 1)} onDiscard={() => setDiscardSignal((n) => n + 1)} />
+      {VISITOR_OFFER_KEYS.map((k) => (
+        <VisitorOfferForm key={k} k={k} setting={visitor[k]} codes={codes} saveSignal={saveSignal} discardSignal={discardSignal} onDirty={onDirty} />
+      ))}
+    </>
+  );
+}
+
 export default function Offers() {
   const { offers, visitor, currency, refreshError } = useLoaderData<typeof loader>();
   const rows = offers as unknown as OfferRow[];
@@ -214,9 +293,9 @@ export default function Offers() {
               </EmptyState>
             ) : (
               <DataTable
-                columnContentTypes={["text", "text", "text", "text", "numeric"]}
-                headings={["Offer", "Code", "Discount", "Status", "Used"]}
-                rows={rows.map((o) => [o.title, o.code, describeOffer(o, currency), statusBadge(o.status), o.usageCount])}
+                columnContentTypes={["text", "text", "text", "text", "numeric", "text"]}
+                headings={["Offer", "Code", "Discount", "Status", "Used", "Actions"]}
+                rows={rows.map((o) => [o.title, o.code, describeOffer(o, currency), statusBadge(o.status), o.usageCount, <OfferActions key={o.id} o={o} />])}
               />
             )}
           </Card>
@@ -232,9 +311,7 @@ export default function Offers() {
             <Text as="p" tone="subdued">
               The app embed shows one of these per visit, the most specific first. Each stays off until you turn it on.
             </Text>
-            {VISITOR_OFFER_KEYS.map((k) => (
-              <VisitorOfferForm key={k} k={k} setting={visitor[k] as VisitorSetting} codes={usableCodes} />
-            ))}
+            <VisitorOffers visitor={visitor as unknown as Record<VisitorOfferKey, VisitorSetting>} codes={usableCodes} />
           </BlockStack>
         </Layout.Section>
       </Layout>

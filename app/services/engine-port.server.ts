@@ -24,6 +24,7 @@
  */
 import { db } from "../db.server";
 import { adminEngineCalls } from "./admin-insights.server";
+import { decisionsToday } from "./decision-count.server";
 import { engineThread } from "./engine-link.server";
 import {
   recommendations,
@@ -47,6 +48,8 @@ const calls = {
   upsell: (who: ShopperIdentity, placement: "checkout" | "thank_you", limit: number, now = Date.now()) => upsell(db(), who, placement, limit, now),
   /** The events and quiz routes stored these identities' signals: the engine forgets its cached copies. */
   signalsWritten: (shop: string, entities: readonly string[]) => signalsWritten(shop, entities),
+  /** Storefront decisions this instance's engines served for the shop since 00:00 UTC (Home). */
+  decisionsToday: (shop: string) => decisionsToday(shop),
   /** The embedded admin's reads: configuration, segment sizes, preview-as decisions, product titles. */
   ...adminEngineCalls,
 } satisfies Record<string, (...args: never[]) => unknown>;

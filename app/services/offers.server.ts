@@ -3,15 +3,25 @@
  * discountCodeFreeShippingCreate, buyers chosen with `context`), and only then stored, with the
  * audit record and the change-feed entry in one transaction. Shopify's userErrors come back as
  * field errors for the form. A code never reaches a shopper unless Shopify has it.
+ *
+ * Deactivating (discountCodeDeactivate) and deleting (discountCodeDelete) go the same way: refused
+ * while a rule or an enabled visitor offer still shows the code (the merchant detaches it first, so
+ * no shopper is promised a dead code), then Shopify, then the row with its audit record and change.
  */
 import crypto from "node:crypto";
 import { db } from "../db.server";
 import { recordAudit } from "../models/audit.server";
 import { appendChanges } from "../models/changes.server";
-import { describeOffer, findOfferByCode, insertOffer, listOffers, updateOfferStats, type OfferInput, type OfferRow } from "../models/offers.server";
+import { deleteOfferRow, describeOffer, findOfferByCode, getOffer, insertOffer, listOffers, updateOfferStats, type OfferInput, type OfferRow } from "../models/offers.server";
+import { listRules } from "../models/rules.server";
+import { visitorOffers } from "../models/settings.server";
+import type { Tx } from "../models/types";
+import { VISITOR_OFFER_KEYS } from "../utils/admin-shared";
 import { createAdminClient, type AdminClient } from "../shopify/admin-api/client.server";
 import {
   DISCOUNT_CODE_BASIC_CREATE,
+  DISCOUNT_CODE_DEACTIVATE,
+  DISCOUNT_CODE_DELETE,
   DISCOUNT_CODE_FREE_SHIPPING_CREATE,
   DISCOUNT_NODES_BATCH,
   DISCOUNT_NODES_QUERY,
@@ -136,4 +146,76 @@ export async function refreshOfferStats(shop: string, opts: { client?: AdminClie
   } catch (e) {
     return { updated: 0, error: (e as Error).message };
   }
+}
+
+/** What still shows this code to shoppers: every rule naming it (enabled or not) and each enabled visitor offer. */
+export async function offerUsers(tx: Tx, shop: string, code: string): Promise<string[]> {
+  const upper = code.toUpperCase();
+  const [rules, visitor] = await Promise.all([listRules(tx, shop), visitorOffers(tx, shop)]);
+  const users = rules.filter((r) => r.offer?.code?.trim().toUpperCase() === upper).map((r) => `rule "${r.name}"`);
+  for (const k of VISITOR_OFFER_KEYS) {
+    const v = visitor[k];
+    if (v.enabled && v.discountCode?.trim().toUpperCase() === upper) users.push(`the ${VISITOR_OFFER_NAMES[k]} visitor offer`);
+  }
+  return users;
+}
+
+const VISITOR_OFFER_NAMES: Record<(typeof VISITOR_OFFER_KEYS)[number], string> = {
+  welcome: "first-time visitors",
+  freeShippingReminder: "returning visitors",
+  prioritySupport: "high-value carts",
+  earlyAccess: "loyal customers",
+  winBack: "lapsed customers",
+};
+
+type OfferChange = "deactivate" | "delete";
+
+/**
+ * Deactivates or deletes an offer in Shopify, then here (audit record and config change in one
+ * transaction). Field errors: `id` when the offer is unknown or still in use, `_form` for Shopify.
+ */
+export async function changeOffer(
+  shop: string,
+  actor: string,
+  id: string,
+  change: OfferChange,
+  opts: { client?: AdminClient } = {},
+): Promise<{ ok: true; offer: OfferRow } | { ok: false; errors: FieldErrors }> {
+  const database = db();
+  const offer = await getOffer(database, shop, id);
+  if (!offer) return { ok: false, errors: { id: "This offer no longer exists" } };
+  const users = await offerUsers(database, shop, offer.code);
+  if (users.length) {
+    const verb = change === "delete" ? "delete" : "deactivate";
+    return { ok: false, errors: { id: `${offer.code} is still used by ${users.join(", ")}: choose another code there (or turn it off) before you ${verb} it` } };
+  }
+  let status = offer.status;
+  if (offer.discountId) {
+    const client = opts.client ?? (await adminClientFor(shop));
+    try {
+      if (change === "deactivate") {
+        const r = (await client.request<{ discountCodeDeactivate: CreatePayload }>(DISCOUNT_CODE_DEACTIVATE, { id: offer.discountId })).discountCodeDeactivate;
+        if (r.userErrors.length) return { ok: false, errors: { _form: `Shopify: ${r.userErrors[0].message}` } };
+        status = statusOf(r.codeDiscountNode?.codeDiscount.status ?? "EXPIRED");
+      } else {
+        const r = (await client.request<{ discountCodeDelete: { deletedCodeDiscountId: string | null; userErrors: DiscountUserError[] } }>(DISCOUNT_CODE_DELETE, { id: offer.discountId })).discountCodeDelete;
+        if (r.userErrors.length) return { ok: false, errors: { _form: `Shopify: ${r.userErrors[0].message}` } };
+      }
+    } catch (e) {
+      return { ok: false, errors: { _form: `Shopify did not ${change} the discount: ${(e as Error).message}` } };
+    }
+  } else if (change === "deactivate") status = "expired";
+  await writeTransaction(database, async (tx) => {
+    if (change === "delete") await deleteOfferRow(tx, shop, id);
+    else await updateOfferStats(tx, shop, id, { status, usageCount: offer.usageCount });
+    await recordAudit(tx, shop, {
+      actor,
+      action: change,
+      entityType: "offer",
+      entityId: id,
+      summary: `${change === "delete" ? "Deleted" : "Deactivated"} offer "${offer.title}" (code ${offer.code}) in Shopify`,
+    });
+    await appendChanges(tx, shop, [{ kind: "config", entityId: `offer:${id}` }]);
+  });
+  return { ok: true, offer: { ...offer, status: change === "delete" ? "deleted" : status } };
 }

@@ -13,6 +13,7 @@ import { normalizeTrafficSource } from "../engine/segments/traffic";
 import type { VisitorOffer } from "../engine/rules/visitor-offers";
 import type { ShopperSignals } from "../models/signals.server";
 import type { Tx } from "../models/types";
+import { countDecision } from "./decision-count.server";
 import { getEngine, loadedEngine, type ShopEngine } from "./engine.server";
 
 export interface ShopperIdentity {
@@ -63,7 +64,8 @@ export interface RecommendationsResponse {
   strategy: StrategyName | null;
   rule: { id: string; name: string } | null;
   segments: string[];
-  content: { heading: string | null; message: string | null; bannerImageUrl: string | null };
+  /** linkUrl: the rule's banner link (https:// or a storefront path, validated when the rule is saved). */
+  content: { heading: string | null; message: string | null; bannerImageUrl: string | null; linkUrl: string | null };
   offer: Offer | null;
   customer: { loggedIn: boolean; firstOrder: boolean };
   lastPurchase: { productId: Id; orderedAt: string } | null;
@@ -178,6 +180,7 @@ export function shapeDecision(engine: ShopEngine, decision: Decision, extra: { c
       heading: decision.content.heading ?? null,
       message: decision.content.message ?? null,
       bannerImageUrl: decision.content.bannerImageUrl ?? null,
+      linkUrl: decision.content.linkUrl ?? null,
     },
     offer: decision.offer ?? null,
     customer: { loggedIn: extra.customerId != null, firstOrder: orders === 0 },
@@ -191,6 +194,7 @@ export function shapeDecision(engine: ShopEngine, decision: Decision, extra: { c
 export async function recommendations(tx: Tx, who: ShopperIdentity, input: RecommendationsInput, now = Date.now()): Promise<RecommendationsResponse | null> {
   const engine = await getEngine(who.shop);
   if (!engine) return null;
+  countDecision(who.shop);
   return recommendationsWith(tx, engine, who, input, now);
 }
 
@@ -236,6 +240,7 @@ export async function recommendationsWith(tx: Tx, engine: ShopEngine, who: Shopp
 export async function visitorOffer(tx: Tx, who: ShopperIdentity, req: RequestContext & { cartTotalCents?: number | null }, now = Date.now()): Promise<OfferResponse | null> {
   const engine = await getEngine(who.shop);
   if (!engine) return null;
+  countDecision(who.shop);
   const sig = await signals(tx, engine, who, req.vid);
   const ctx = baseContext(engine, who, req, sig, "app_embed", now);
   // The embed knows the cart's total only: one priced line carries it for the cart-value rules.
@@ -268,6 +273,7 @@ export interface UpsellProduct {
 export async function upsell(tx: Tx, who: ShopperIdentity, placement: "checkout" | "thank_you", limit: number, now = Date.now()): Promise<{ products: UpsellProduct[] } | null> {
   const engine = await getEngine(who.shop);
   if (!engine) return null;
+  countDecision(who.shop);
   const res = await recommendationsWith(tx, engine, who, { placement, limit }, now);
   return {
     products: res.products

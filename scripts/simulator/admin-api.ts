@@ -15,7 +15,9 @@
  * - code discounts: discountCodeBasicCreate / discountCodeFreeShippingCreate with Shopify's checks
  *   (code and title required, startsAt required, one code per shop case-insensitively, `context` and
  *   the deprecated `customerSelection` not both) answered with userErrors; codeDiscountNodeByCode and
- *   nodes(ids:) read them back; GET /simulator/discounts lists them (tests, e2e).
+ *   nodes(ids:) read them back; discountCodeDeactivate ends one now (EXPIRED) and discountCodeDelete
+ *   removes it, both with a userError for an id the shop does not have; GET /simulator/discounts
+ *   lists them (tests, e2e).
  * - app-data metafields: currentAppInstallation { id }, metafieldsSet / metafieldsDelete on it
  *   (what a theme app extension reads as app.metafields); GET /simulator/metafields lists them.
  */
@@ -422,6 +424,21 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
     discounts.set(d.id, d);
     return { codeDiscountNode: discountView(d), userErrors: [] };
   }
+  const missingDiscount = { field: ["id"], code: "INVALID", message: "Discount does not exist" };
+  /** As Shopify does: deactivating ends the discount now (EXPIRED); the code stays. */
+  function deactivateDiscount(shop: string, id: string) {
+    const d = discounts.get(id);
+    if (!d || d.shop !== shop) return { codeDiscountNode: null, userErrors: [missingDiscount] };
+    const now = new Date().toISOString();
+    if (!d.endsAt || d.endsAt > now) d.endsAt = now;
+    return { codeDiscountNode: discountView(d), userErrors: [] };
+  }
+  function deleteDiscount(shop: string, id: string) {
+    const d = discounts.get(id);
+    if (!d || d.shop !== shop) return { deletedCodeDiscountId: null, userErrors: [missingDiscount] };
+    discounts.delete(id);
+    return { deletedCodeDiscountId: id, userErrors: [] };
+  }
   const discountNode = (shop: string, id: string) => {
     const d = discounts.get(id);
     return d && d.shop === shop ? discountView(d) : null;
@@ -453,6 +470,8 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
     }),
     discountCodeBasicCreate: (a: Obj) => createDiscount(shop, "DiscountCodeBasic", "basicCodeDiscount", a.basicCodeDiscount as Obj),
     discountCodeFreeShippingCreate: (a: Obj) => createDiscount(shop, "DiscountCodeFreeShipping", "freeShippingCodeDiscount", a.freeShippingCodeDiscount as Obj),
+    discountCodeDeactivate: (a: Obj) => deactivateDiscount(shop, String(a.id)),
+    discountCodeDelete: (a: Obj) => deleteDiscount(shop, String(a.id)),
     bulkOperationRunQuery: (a: Obj) => runBulk(shop, String(a.query), a.groupObjects === true),
     bulkOperationCancel: (a: Obj) => {
       const op = ops.get(String(a.id));

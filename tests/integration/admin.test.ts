@@ -22,9 +22,13 @@ import * as home from "../../app/routes/app._index";
 import * as activity from "../../app/routes/app.activity";
 import * as customers from "../../app/routes/app.customers";
 import * as offers from "../../app/routes/app.offers";
+import * as proxyOffer from "../../app/routes/proxy.offer";
+import * as proxyRecs from "../../app/routes/proxy.recommendations";
 import * as settings from "../../app/routes/app.settings";
 import { startAdminApi, type AdminApi } from "../../scripts/simulator/admin-api";
+import { signedProxyQuery } from "../../scripts/simulator/sign";
 import { generateStore } from "../../scripts/simulator/store";
+import { SECRET } from "../helpers/webhooks";
 import { seedStore } from "../helpers/store";
 
 const TOKEN = "shpat_admin_test";
@@ -139,6 +143,49 @@ describe("offers", () => {
   });
 });
 
+describe("offers: deactivate and delete", () => {
+  it("refused with a field error while a rule or an enabled visitor offer uses the code; then done in Shopify, audited, with a config change", async () => {
+    expect((await post(offers, { intent: "create", title: "Goodbye 5%", code: "BYE5", kind: "percentage", value: "5" })).status).toBe(200);
+    const row = (await db().offer.findFirst({ where: { shopId: h.shop, code: "BYE5" } }))!;
+    const inShopify = () => api.discounts(h.shop).find((d) => d.code === "BYE5");
+    const changes = () => db().changeEvent.count({ where: { shopId: h.shop, kind: "config", entityId: `offer:${row.id}` } });
+    expect(await changes()).toBe(1);
+
+    // A rule (even a disabled one) shows it: refused, nothing sent to Shopify.
+    await db().rule.create({ data: { shopId: h.shop, id: "uses-bye5", name: "Bye rule", enabled: false, priority: 1, definition: JSON.stringify({ placements: ["home"], segmentIds: [], content: {}, strategy: "trending", offer: { id: row.id, kind: "discount_code", title: "Goodbye 5%", code: "BYE5" } }) } });
+    for (const intent of ["deactivate", "delete"]) {
+      const r = await post(offers, { intent, id: row.id });
+      expect(r.status).toBe(422);
+      expect(r.body.errors.id).toBe(`BYE5 is still used by rule "Bye rule": choose another code there (or turn it off) before you ${intent} it`);
+    }
+    await db().rule.delete({ where: { shopId_id: { shopId: h.shop, id: "uses-bye5" } } });
+
+    // An enabled visitor offer shows it: refused; once turned off, it no longer holds the code.
+    const winBack = { intent: "visitorOffer", key: "winBack", message: "Come back: {code}", triggerType: "exit_intent", discountCode: "BYE5" };
+    expect((await post(offers, { ...winBack, enabled: "true" })).status).toBe(200);
+    expect((await post(offers, { intent: "delete", id: row.id })).body.errors.id).toMatch(/^BYE5 is still used by the lapsed customers visitor offer/);
+    expect(inShopify()).toBeTruthy();
+    expect(await changes()).toBe(1);
+    expect((await post(offers, { ...winBack, enabled: "false" })).status).toBe(200);
+
+    // Deactivate: Shopify ends the discount now (discountCodeDeactivate), the row follows.
+    expect(await post(offers, { intent: "deactivate", id: row.id })).toEqual({ status: 200, body: { ok: true, code: "BYE5", intent: "deactivate" } });
+    expect(Date.parse(inShopify()!.endsAt!)).toBeLessThanOrEqual(Date.now());
+    expect((await db().offer.findFirst({ where: { shopId: h.shop, id: row.id } }))!.status).toBe("expired");
+    expect(await auditFor("offer")).toMatchObject({ actor: h.actor, action: "deactivate", entityId: row.id, summary: expect.stringContaining("BYE5") });
+    expect(await changes()).toBe(2);
+    expect((await load(offers)).offers.find((o: any) => o.code === "BYE5").status).toBe("expired");
+
+    // Delete: gone in Shopify (discountCodeDelete) and here.
+    expect(await post(offers, { intent: "delete", id: row.id })).toEqual({ status: 200, body: { ok: true, code: "BYE5", intent: "delete" } });
+    expect(inShopify()).toBeUndefined();
+    expect(await db().offer.count({ where: { shopId: h.shop, id: row.id } })).toBe(0);
+    expect(await auditFor("offer")).toMatchObject({ actor: h.actor, action: "delete", entityId: row.id });
+    expect(await changes()).toBe(3);
+    expect((await post(offers, { intent: "delete", id: row.id })).body.errors.id).toBe("This offer no longer exists");
+  });
+});
+
 describe("settings", () => {
   it("answers 422 with field messages (its own checks and the engine's validator), storing nothing", async () => {
     const before = (await db().shop.findUnique({ where: { id: h.shop } }))!.settings;
@@ -208,11 +255,27 @@ describe("customers and home", () => {
   });
 });
 
+describe("home: storefront decisions served today", () => {
+  it("decisions through the signed proxy routes raise the count the Home loader shows; refused requests do not", async () => {
+    const proxy = (route: { loader: Handler }, path: string, params: Record<string, string>, secret = SECRET()) =>
+      route.loader({ request: new Request(`https://attune.example.com/proxy/${path}?${signedProxyQuery(secret, h.shop, params, "")}`), params: {}, context: {} }).catch((e: unknown) => e) as Promise<Response>;
+    const before = (await load(home)).decisionsToday as number;
+    expect(before).toBeGreaterThanOrEqual(0);
+    for (const placement of ["home", "product", "cart"]) expect((await proxy(proxyRecs, "recommendations", { placement })).status).toBe(200);
+    expect((await proxy(proxyOffer, "offer", {})).status).toBe(200);
+    expect((await load(home)).decisionsToday).toBe(before + 4);
+    // A bad signature or a bad query is not a decision.
+    expect((await proxy(proxyRecs, "recommendations", { placement: "home" }, "wrong-secret")).status).toBeGreaterThanOrEqual(400);
+    expect((await proxy(proxyRecs, "recommendations", { placement: "nowhere" })).status).toBe(400);
+    expect((await load(home)).decisionsToday).toBe(before + 4);
+  });
+});
+
 describe("audit log", () => {
   it("records who and when for each write, newest first, readable on the Activity page", async () => {
     const data = await load(activity);
     const entries = data.entries as { actor: string; entityType: string; createdAt: Date }[];
-    expect(entries.length).toBe(6);
+    expect(entries.length).toBe(11); // 6, and the deactivate/delete test's create, visitor offer on and off, deactivate, delete
     expect(new Set(entries.map((e) => e.actor))).toEqual(new Set([h.actor]));
     expect(entries.map((e) => e.entityType)).toEqual(expect.arrayContaining(["offer", "visitor_offer", "settings", "customer"]));
     const times = entries.map((e) => new Date(e.createdAt).getTime());

@@ -119,7 +119,7 @@ describe("GET recommendations", () => {
     expect(Object.keys(body).sort()).toEqual(["content", "customer", "freeShipping", "lastPurchase", "offer", "placement", "products", "rule", "segments", "strategy"]);
     expect(body.placement).toBe("home");
     expect(body.freeShipping).toEqual({ thresholdCents: 5000, currency: "USD" });
-    expect(body.content).toEqual({ heading: null, message: null, bannerImageUrl: null }); // no rule matched: no banner
+    expect(body.content).toEqual({ heading: null, message: null, bannerImageUrl: null, linkUrl: null }); // no rule matched: no banner
     expect(body.products.length).toBeGreaterThan(0);
     expect(body.products.length).toBeLessThanOrEqual(4);
     for (const p of body.products) {
@@ -262,12 +262,12 @@ describe("POST events and quiz", () => {
     expect((await call(eventsRoute.action as Handler, new Request(url(), { method: "POST", body: "{nope" }))).status).toBe(400);
   });
 
-  it("a guest's storefront country reaches country rules; without a rule there is no banner content", async () => {
-    await putRule(db(), A, { id: "ca", name: "Canada", priority: 10, definition: { placements: ["home"], segmentIds: ["country:ca"], content: { heading: "Shipping to Canada" }, strategy: "trending_in_country" } });
+  it("a guest's storefront country reaches country rules, with the rule's banner link; without a rule there is no banner content", async () => {
+    await putRule(db(), A, { id: "ca", name: "Canada", priority: 10, definition: { placements: ["home"], segmentIds: ["country:ca"], content: { heading: "Shipping to Canada", linkUrl: "/collections/canada" }, strategy: "trending_in_country" } });
     await (await engines()).follow(A);
     const canadian = await recs(A, { placement: "home", country: "ca" });
     expect(canadian.rule).toEqual({ id: "ca", name: "Canada" });
-    expect(canadian.content.heading).toBe("Shipping to Canada");
+    expect(canadian.content).toEqual({ heading: "Shipping to Canada", message: null, bannerImageUrl: null, linkUrl: "/collections/canada" });
     const american = await recs(A, { placement: "home", country: "US" });
     expect(american.rule).toBeNull();
     expect(american.content.heading ?? null).toBeNull();

@@ -171,6 +171,31 @@ describe("recommendation cards", () => {
     expect(img.getAttribute("width")).toBe("1200");
   });
 
+  test("the rule's banner link wraps the heading (else the message) as a real link; unsafe links are dropped", async () => {
+    const banner = async (content: Record<string, unknown>) => {
+      const { doc, run } = page(await env.renderBlock("home"), { answers: () => recsResponse({ content: { message: null, bannerImageUrl: null, ...content } }) });
+      run("attune.js");
+      await vi.waitFor(() => expect((doc.querySelector("[data-attune-banner]") as HTMLElement).hidden).toBe(false));
+      return doc;
+    };
+    let doc = await banner({ heading: "<b>Sale</b>", message: "Up to 30% off", linkUrl: "/collections/sale" });
+    const a = doc.querySelector("[data-attune-banner-heading] a") as HTMLAnchorElement;
+    expect(a.getAttribute("href")).toBe("/collections/sale");
+    expect(a.textContent).toBe("<b>Sale</b>");
+    expect(doc.querySelector("b")).toBeNull();
+    expect(doc.querySelector("[data-attune-banner-message]")!.textContent).toBe("Up to 30% off");
+    expect(doc.querySelector("[data-attune-banner-message] a")).toBeNull();
+    doc = await banner({ heading: "Lookbook", linkUrl: "https://lookbook.example.com/fall" });
+    expect(doc.querySelector("[data-attune-banner-heading] a")!.getAttribute("href")).toBe("https://lookbook.example.com/fall");
+    doc = await banner({ heading: null, message: "Free gift inside", linkUrl: "/pages/gift" });
+    expect(doc.querySelector("[data-attune-banner-message] a")!.getAttribute("href")).toBe("/pages/gift");
+    for (const linkUrl of ["javascript:alert(1)", "//evil.example", "/\\evil.example", "data:text/html,x", " /x", null]) {
+      doc = await banner({ heading: "Plain", linkUrl });
+      expect(doc.querySelector("[data-attune-banner] a")).toBeNull();
+      expect(doc.querySelector("[data-attune-banner-heading]")!.textContent).toBe("Plain");
+    }
+  });
+
   test("an empty answer hides the block's recommendations instead of showing an empty row", async () => {
     const { doc, run } = page(await env.renderBlock("home"), { answers: () => recsResponse({ products: [], content: { heading: null, message: null, bannerImageUrl: null } }) });
     run("attune.js");

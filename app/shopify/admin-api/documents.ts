@@ -295,6 +295,11 @@ const CODE_DISCOUNT_SUMMARY = /* GraphQL */ `
         }
       }
 `;
+const DISCOUNT_USER_ERRORS = /* GraphQL */ `
+        field
+        code
+        message
+`;
 const CODE_DISCOUNT_FIELDS = /* GraphQL */ `
   id
   codeDiscount {
@@ -308,11 +313,7 @@ export const DISCOUNT_CODE_BASIC_CREATE = /* GraphQL */ `
   mutation AttuneDiscountCodeBasicCreate($basicCodeDiscount: DiscountCodeBasicInput!) {
     discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {
       codeDiscountNode {${CODE_DISCOUNT_FIELDS}}
-      userErrors {
-        field
-        code
-        message
-      }
+      userErrors {${DISCOUNT_USER_ERRORS}}
     }
   }
 `;
@@ -321,11 +322,27 @@ export const DISCOUNT_CODE_FREE_SHIPPING_CREATE = /* GraphQL */ `
   mutation AttuneDiscountCodeFreeShippingCreate($freeShippingCodeDiscount: DiscountCodeFreeShippingInput!) {
     discountCodeFreeShippingCreate(freeShippingCodeDiscount: $freeShippingCodeDiscount) {
       codeDiscountNode {${CODE_DISCOUNT_FIELDS}}
-      userErrors {
-        field
-        code
-        message
-      }
+      userErrors {${DISCOUNT_USER_ERRORS}}
+    }
+  }
+`;
+
+/** Turns a code discount off in Shopify (its end date becomes now: status EXPIRED); the code stays. */
+export const DISCOUNT_CODE_DEACTIVATE = /* GraphQL */ `
+  mutation AttuneDiscountCodeDeactivate($id: ID!) {
+    discountCodeDeactivate(id: $id) {
+      codeDiscountNode {${CODE_DISCOUNT_FIELDS}}
+      userErrors {${DISCOUNT_USER_ERRORS}}
+    }
+  }
+`;
+
+/** Deletes a code discount in Shopify. */
+export const DISCOUNT_CODE_DELETE = /* GraphQL */ `
+  mutation AttuneDiscountCodeDelete($id: ID!) {
+    discountCodeDelete(id: $id) {
+      deletedCodeDiscountId
+      userErrors {${DISCOUNT_USER_ERRORS}}
     }
   }
 `;
@@ -400,6 +417,8 @@ export const DOCUMENTS = {
   REFUND_LINES_QUERY,
   DISCOUNT_CODE_BASIC_CREATE,
   DISCOUNT_CODE_FREE_SHIPPING_CREATE,
+  DISCOUNT_CODE_DEACTIVATE,
+  DISCOUNT_CODE_DELETE,
   DISCOUNT_CODE_BY_CODE,
   DISCOUNT_NODES_QUERY,
   APP_INSTALLATION_QUERY,

@@ -3,7 +3,7 @@
 const w = window, d = document, A = (w.Attune = w.Attune || {});
 if (A.blocks) return;
 A.blocks = 1;
-const P = '/apps/attune', VK = 'attune_vid', $$ = (s, r = d) => [...r.querySelectorAll(s)];
+const P = '/apps/attune', VK = 'attune_vid', $$ = (s, r = d) => [...r.querySelectorAll(s)], q = (r, s) => r.querySelector(s), da = (s) => '[data-attune-' + s + ']';
 
 // Customer Privacy API: no API or no consent => no vid stored or sent.
 const cp = () => w.Shopify && w.Shopify.customerPrivacy;
@@ -47,10 +47,10 @@ const lang = () => d.documentElement.lang || undefined;
 const money = (c, cur) => {
   try { return new Intl.NumberFormat(lang(), { style: 'currency', currency: cur || 'USD' }).format(c / 100); } catch (e) { return (c / 100).toFixed(2); }
 };
-// Only relative links and https images.
-const href = (u) => (typeof u == 'string' && /^\/(?!\/)/.test(u) ? u : null);
+// Links: relative (h: or http(s)), set as properties; images: https.
+const href = (u, h) => (typeof u == 'string' && (h ? /^(https?:\/\/|\/(?![\/\\]))/i : /^\/(?![\/\\])/).test(u) ? u : null);
 const img = (u) => (typeof u == 'string' && /^(https:)?\/\//.test(u) ? u : null);
-const say = (box, m) => { const s = box.querySelector('[data-attune-status]'); if (s && m) s.textContent = m; };
+const say = (box, m) => { const s = q(box, da('status')); if (s && m) s.textContent = m; };
 const root = () => (w.Shopify && w.Shopify.routes && w.Shopify.routes.root) || '/';
 
 // Ajax Cart API; attribution in hidden (_-prefixed) line properties + cart attribute.
@@ -97,42 +97,46 @@ const card = (p, box) => {
 
 const render = (box, data) => {
   data = data || {};
-  const t = box.dataset, all = data.products || [], block = box.closest('[data-attune-block]') || box;
+  const t = box.dataset, all = data.products || [], block = box.closest(da('block')) || box;
   let rest = all.slice();
   t.rule = (data.rule && data.rule.id) || '';
   box._lists = {};
-  for (const ul of $$('[data-attune-list]', box)) {
+  for (const ul of $$(da('list'), box)) {
     const s = ul.dataset.strategy, n = (ul.dataset.n = ul.dataset.n || ul.children.length || 8), mine = rest.filter((p) => !s || p.strategy === s).slice(0, n);
     rest = rest.filter((p) => !mine.includes(p));
     box._lists[s || '*'] = mine;
     ul.replaceChildren(...mine.map((p) => card(p, box)));
-    (ul.closest('[data-attune-section]') || ul).hidden = !mine.length;
+    (ul.closest(da('section')) || ul).hidden = !mine.length;
   }
-  for (const b of $$('[data-attune-add-all]', box)) {
+  for (const b of $$(da('add-all'), box)) {
     b.hidden = !(box._lists[b.dataset.attuneAddAll] || []).length;
     b.disabled = b.hidden;
     b.onclick = () => {
-      const f = d.querySelector('form[action*="/cart/add"] [name="id"]'), cur = (f && f.value) || t.variantId;
+      const f = q(d, 'form[action*="/cart/add"] [name="id"]'), cur = (f && f.value) || t.variantId;
       add([cur, ...box._lists[b.dataset.attuneAddAll].map((p) => p.variantId)].filter(Boolean).map((id) => ({ id })), box, b);
     };
   }
-  const c = data.content || {}, bn = block.querySelector('[data-attune-banner]');
+  const c = data.content || {}, bn = q(block, da('banner'));
   if (bn && (c.heading || c.message)) {
-    bn.querySelector('[data-attune-banner-heading]').textContent = c.heading || '';
-    bn.querySelector('[data-attune-banner-message]').textContent = c.message || '';
-    const bm = bn.querySelector('[data-attune-banner-media]'), s = img(c.bannerImageUrl);
+    const u = href(c.linkUrl, 1), k = c.heading ? 'heading' : 'message';
+    for (const j of ['heading', 'message']) {
+      const a = u && j == k && el('a', 0, c[j]);
+      if (a) a.href = u;
+      q(bn, da('banner-' + j)).replaceChildren(a || c[j] || '');
+    }
+    const bm = q(bn, da('banner-media')), s = img(c.bannerImageUrl);
     if (bm && s) {
       bm.replaceChildren(Object.assign(el('img'), { src: s, alt: c.heading || '', width: 1200, height: 400 }));
       bm.hidden = false;
     }
     bn.hidden = false;
   }
-  const of = box.querySelector('[data-attune-offer]'), o = data.offer;
+  const of = q(box, da('offer')), o = data.offer;
   if (of && o && o.title) {
     of.textContent = o.title + (o.code ? ' — ' + o.code : '');
     of.hidden = false;
   }
-  const bo = block.querySelector('[data-attune-bought]'), lp = data.lastPurchase;
+  const bo = q(block, da('bought')), lp = data.lastPurchase;
   if (bo && lp && String(lp.productId) === t.productId) {
     const dt = new Date(lp.orderedAt);
     if (!isNaN(dt)) {
@@ -158,8 +162,8 @@ const load = (box) => {
 };
 
 const ship = (total) => {
-  for (const s of $$('[data-attune-ship]')) {
-    const th = +s.dataset.threshold, left = th - total, bar = s.querySelector('progress'), tx = s.querySelector('[data-attune-ship-text]');
+  for (const s of $$(da('ship'))) {
+    const th = +s.dataset.threshold, left = th - total, bar = q(s, 'progress'), tx = q(s, da('ship-text'));
     if (bar) bar.value = Math.min(total, th);
     if (tx) tx.textContent = left > 0 ? s.dataset.tAway.replace('[amount]', money(left, s.dataset.currency)) : s.dataset.tDone;
   }
@@ -171,7 +175,7 @@ const quiz = (f) => {
   f._attune = 1;
   f.addEventListener('submit', async (e) => {
     e.preventDefault();
-    const answers = {}, st = f.querySelector('[data-attune-status]'), b = f.querySelector('[type=submit]');
+    const answers = {}, st = q(f, da('status')), b = q(f, '[type=submit]');
     new FormData(f).forEach((v, k) => (answers[k] = answers[k] || []).push(String(v)));
     if (!Object.keys(answers).length) return (st.textContent = f.dataset.tEmpty);
     const body = { quizId: f.dataset.quizId, answers }, v = vid();
@@ -180,7 +184,7 @@ const quiz = (f) => {
     try {
       await post(P + '/quiz', body);
       st.textContent = f.dataset.tDone;
-      $$('[data-attune-recs]').forEach(load);
+      $$(da('recs')).forEach(load);
     } catch (x) {
       st.textContent = f.dataset.tError;
     }
@@ -192,8 +196,8 @@ const quiz = (f) => {
 const init = () =>
   privacy(() => {
     const io = w.IntersectionObserver && new IntersectionObserver((es) => es.forEach((e) => e.isIntersecting && (io.unobserve(e.target), load(e.target))), { rootMargin: '300px' });
-    for (const b of $$('[data-attune-recs]')) if (!b._attune) (b._attune = 1), io ? io.observe(b) : load(b);
-    $$('[data-attune-quiz]').forEach(quiz);
+    for (const b of $$(da('recs'))) if (!b._attune) (b._attune = 1), io ? io.observe(b) : load(b);
+    $$(da('quiz')).forEach(quiz);
   });
 Object.assign(A, { ctx, vid, add, card, render, load, ship, init });
 d.readyState == 'loading' ? d.addEventListener('DOMContentLoaded', init) : init();
