@@ -255,8 +255,9 @@ describe("5. logs", () => {
 
   it("an unauthenticated 404 writes one line, not a stack trace", async () => {
     const lines = await linesDuring(async () => expect((await fetch(`${app.url}/no-such-page`)).status).toBe(404));
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).not.toMatch(/\bat \S+ \(/);
+    // Other threads may log in the same window (the ingest worker, a prune): judge this request's lines.
+    expect(lines.filter((l) => l.includes("/no-such-page"))).toHaveLength(1);
+    expect(lines.filter((l) => /\bat \S+ \(/.test(l))).toEqual([]);
   });
 
   it("values from a rejected webhook body appear neither in the logs nor in the 422", async () => {
