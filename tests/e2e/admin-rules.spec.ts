@@ -20,6 +20,8 @@ const shot = (page: Page, name: string) => page.screenshot({ path: path.resolve(
 const open = async (page: Page, p: string) => {
   await page.goto(`${appUrl()}${p}`);
   await expect(page.locator(".Polaris-Page").first()).toBeVisible();
+  // The scripts have loaded and run (hydrated): what is typed from here on is React's state.
+  await page.waitForLoadState("networkidle");
 };
 
 /** A storefront tab on the preview (its own origin; Shopify's CDN answered locally, the rest refused). */
@@ -88,6 +90,8 @@ test("segments and rules: a built segment, a rule from a template, the storefron
   await page.getByRole("checkbox", { name: SEGMENT }).check();
   await page.getByLabel("Heading").fill(HEADING);
   await page.getByLabel("Message").fill("Our Canadian regulars' favourites.");
+  await expect(page.getByLabel("Rule name")).toHaveValue(RULE);
+  await expect(page.getByLabel("Priority")).toHaveValue("45");
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByText("Rule created")).toBeVisible();
   const saved = Date.now();
@@ -157,8 +161,14 @@ test("rules: an invalid value is refused beside its field and nothing is saved",
 });
 
 for (const p of ["/app/segments", "/app/segments/canadian_customers", "/app/segments/new", "/app/rules", "/app/rules/rule_canada", "/app/rules/new?template=instagram_visitors", "/app/preview?rule=rule_canada"]) {
-  test(`accessibility: no serious or critical axe violation on ${p}`, async ({ page }) => {
+  test(`accessibility: no serious or critical axe violation on ${p}, and the server's HTML hydrates as is`, async ({ page }) => {
+    // A hydration mismatch (React's #418/#423/#425 in a production build) makes React discard the
+    // server's page and render it again: slower, and the page flashes. Country names were one.
+    const hydration: string[] = [];
+    page.on("console", (m) => void (m.type() === "error" && /hydrat|#418|#423|#425|did not match/i.test(m.text()) && hydration.push(m.text())));
+    page.on("pageerror", (e) => void (/hydrat|#418|#423|#425|did not match/i.test(e.message) && hydration.push(e.message)));
     await open(page, p);
     await expectNoSeriousAxeViolations(page);
+    expect(hydration).toEqual([]);
   });
 }
