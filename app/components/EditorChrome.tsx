@@ -1,16 +1,10 @@
 /** The pieces every admin editor shares: the contextual save bar and the form-level error banner. */
 import { Banner } from "@shopify/polaris";
-import { SaveBar } from "@shopify/app-bridge-react";
+import { UnsavedChangesBar } from "./UnsavedChangesBar";
 
+/** App Bridge's save bar inside Shopify's admin, Polaris's contextual save bar in demo mode. */
 export function EditorSaveBar({ id, open, saving, onSave, onDiscard }: { id: string; open: boolean; saving: boolean; onSave(): void; onDiscard(): void }) {
-  return (
-    <SaveBar id={id} open={open}>
-      <button variant="primary" onClick={onSave} disabled={saving} loading={saving ? "" : undefined}>
-        Save
-      </button>
-      <button onClick={onDiscard}>Discard</button>
-    </SaveBar>
-  );
+  return <UnsavedChangesBar id={id} dirty={open} saving={saving} onSave={onSave} onDiscard={onDiscard} />;
 }
 
 export function FormErrorBanner({ title, error }: { title: string; error?: string }) {

@@ -3,7 +3,7 @@
  * Products are kept as numeric ids (the engine's ids), collections as handles.
  */
 import { BlockStack, Button, InlineStack, Tag, Text } from "@shopify/polaris";
-import { useAppBridge } from "@shopify/app-bridge-react";
+import { useShell } from "./AdminShell";
 
 export interface ResourceChooserProps {
   kind: "product" | "collection";
@@ -21,9 +21,12 @@ export interface ResourceChooserProps {
 const numericId = (gid: string) => gid.split("/").pop() ?? gid;
 
 export function ResourceChooser({ kind, label, values, onChange, titles = {}, onTitles, multiple = true, error, helpText }: ResourceChooserProps) {
-  const shopify = useAppBridge();
+  const { embedded } = useShell();
   const choose = async () => {
-    const selected = await shopify.resourcePicker({
+    // App Bridge's picker exists only inside Shopify's admin; in demo mode the button is disabled.
+    const picker = (window as unknown as { shopify?: { resourcePicker?: (o: object) => Promise<unknown> } }).shopify?.resourcePicker;
+    if (!picker) return;
+    const selected = await picker({
       type: kind,
       action: "select",
       multiple,
@@ -49,7 +52,7 @@ export function ResourceChooser({ kind, label, values, onChange, titles = {}, on
             {titles[v] || (kind === "product" ? `Product ${v}` : v)}
           </Tag>
         ))}
-        <Button onClick={choose} accessibilityLabel={`${values.length ? "Change" : "Choose"} ${kind === "product" ? "products" : "collections"} for ${label}`}>
+        <Button onClick={choose} disabled={!embedded} accessibilityLabel={`${values.length ? "Change" : "Choose"} ${kind === "product" ? "products" : "collections"} for ${label}`}>
           {values.length ? "Change" : `Choose ${kind === "product" ? (multiple ? "products" : "a product") : "collections"}`}
         </Button>
       </InlineStack>

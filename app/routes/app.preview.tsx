@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData, useNavigation } from "@remix-run/react";
-import { Banner, BlockStack, Button, Card, Checkbox, InlineGrid, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
-import { TitleBar } from "@shopify/app-bridge-react";
+import { Banner, BlockStack, Button, Card, Checkbox, InlineGrid, Layout, Select, Text, TextField } from "@shopify/polaris";
+import { AdminPage } from "~/components/AdminPage";
 import { useState } from "react";
 import { db } from "~/db.server";
 import { PLACEMENTS, type Device, type Placement } from "~/engine/types";
@@ -90,19 +90,17 @@ export default function Preview() {
   const field = (k: "placement" | "customerId" | "country" | "trafficSource" | "device" | "cart") => (v: string) => setF((x) => (x ? { ...x, [k]: v } : x));
   if (!data.ready) {
     return (
-      <Page>
-        <TitleBar title="Preview as" />
+      <AdminPage title="Preview as">
         <Banner tone="info" title="The store's data is still loading">
           <p>Previews appear once Attune has loaded the catalog and orders.</p>
         </Banner>
-      </Page>
+      </AdminPage>
     );
   }
   const { result, from } = data;
   const input = f ?? data.input;
   return (
-    <Page backAction={from.kind === "rule" ? { content: "Rule", url: `/app/rules/${from.id}` } : from.kind === "segment" ? { content: "Segments", url: "/app/segments" } : undefined}>
-      <TitleBar title="Preview as" />
+    <AdminPage title="Preview as" backAction={from.kind === "rule" ? { content: "Rule", url: `/app/rules/${from.id}` } : from.kind === "segment" ? { content: "Segments", url: "/app/segments" } : undefined}>
       <Layout>
         <Layout.Section variant="oneThird">
           <Card>
@@ -140,6 +138,6 @@ export default function Preview() {
           <DecisionPreview result={result} currency={data.currency} />
         </Layout.Section>
       </Layout>
-    </Page>
+    </AdminPage>
   );
 }

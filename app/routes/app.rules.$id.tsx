@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData, useNavigate } from "@remix-run/react";
-import { Banner, BlockStack, Card, Checkbox, ChoiceList, InlineGrid, InlineStack, Layout, Page, Select, Tag, Text, TextField } from "@shopify/polaris";
-import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
+import { Banner, BlockStack, Card, Checkbox, ChoiceList, InlineGrid, InlineStack, Layout, Select, Tag, Text, TextField } from "@shopify/polaris";
+import { AdminPage } from "~/components/AdminPage";
+import { useToast } from "~/components/AdminShell";
 import { EditorSaveBar, FormErrorBanner } from "~/components/EditorChrome";
 import { useEffect, useMemo, useState } from "react";
 import { db } from "~/db.server";
@@ -106,7 +107,7 @@ function errorFor(errors: Record<string, string>, key: string): string | undefin
 
 export default function RuleEditor() {
   const data = useLoaderData<typeof loader>();
-  const shopify = useAppBridge();
+  const toast = useToast();
   const navigate = useNavigate();
   const fetcher = useFetcher<ActionData>();
   const initial = useMemo(() => JSON.stringify({ draft: data.draft, schedule: data.schedule }), [data]);
@@ -116,7 +117,10 @@ export default function RuleEditor() {
   useEffect(() => {
     setDraft(data.draft as Draft);
     setSchedule(data.schedule);
-  }, [data]);
+    // Only when what was loaded changed (another record, or a save): a refused save revalidates the
+    // loader with the same content, and the merchant's edits must survive it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [initial]);
   // A template pre-fills a rule that is not saved yet: the save bar shows from the start.
   const dirty = !!data.template || JSON.stringify({ draft, schedule }) !== initial;
   const errors = fetcher.data && !fetcher.data.ok ? fetcher.data.errors : {};
@@ -125,12 +129,12 @@ export default function RuleEditor() {
   useEffect(() => {
     const d = fetcher.data;
     if (fetcher.state !== "idle" || !d) return;
-    if (!d.ok) return void shopify.toast.show("Please fix the highlighted fields", { isError: true });
+    if (!d.ok) return void toast("Please fix the highlighted fields", { error: true });
     const msg = { create: "Rule created", update: "Rule saved", delete: "Rule deleted", duplicate: "Rule duplicated (off until you turn it on)" }[d.intent] ?? "Saved";
-    shopify.toast.show(msg);
+    toast(msg);
     if (d.intent === "delete") navigate("/app/rules");
     else if (d.intent !== "update") navigate(`/app/rules/${d.id}`);
-  }, [fetcher.state, fetcher.data, shopify, navigate]);
+  }, [fetcher.state, fetcher.data, toast, navigate]);
 
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }));
   const content = draft.content;
@@ -163,7 +167,8 @@ export default function RuleEditor() {
   const countryName = (id: string) => countryOptions().find((c) => c.value === id.slice(8).toUpperCase())?.label ?? id.slice(8).toUpperCase();
 
   return (
-    <Page
+    <AdminPage
+      title={data.id ? draft.name || "Rule" : data.templateName ? `New rule: ${data.templateName}` : "New rule"}
       backAction={{ content: "Rules", url: "/app/rules" }}
       secondaryActions={[
         ...(data.id ? [{ content: "Preview as", url: `/app/preview?rule=${encodeURIComponent(data.id)}` }] : []),
@@ -176,7 +181,6 @@ export default function RuleEditor() {
           : []),
       ]}
     >
-      <TitleBar title={data.id ? draft.name || "Rule" : data.templateName ? `New rule: ${data.templateName}` : "New rule"} />
       <EditorSaveBar id="rule-save-bar" open={dirty} saving={saving} onSave={save} onDiscard={discard} />
       <Layout>
         <Layout.Section>
@@ -323,6 +327,6 @@ export default function RuleEditor() {
           </BlockStack>
         </Layout.Section>
       </Layout>
-    </Page>
+    </AdminPage>
   );
 }

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData, useNavigate } from "@remix-run/react";
 import { Badge, BlockStack, Box, Button, Card, EmptyState, InlineGrid, InlineStack, Layout, Page, Text } from "@shopify/polaris";
-import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
+import { useShell, useToast } from "~/components/AdminShell";
+import { TitleBar } from "@shopify/app-bridge-react";
 import { useEffect } from "react";
 import { db } from "~/db.server";
 import { RULE_TEMPLATES } from "~/engine/rules/templates";
@@ -79,13 +80,13 @@ const TOASTS: Record<string, string> = { toggle: "Rule updated", duplicate: "Rul
 
 function PlacementRules({ group }: { group: Data["groups"][number] }) {
   const fetcher = useFetcher<{ ok: boolean; intent?: string; errors?: Record<string, string> }>();
-  const shopify = useAppBridge();
+  const toast = useToast();
   const navigate = useNavigate();
   useEffect(() => {
     const d = fetcher.data;
     if (fetcher.state !== "idle" || !d) return;
-    shopify.toast.show(d.ok ? (TOASTS[d.intent ?? ""] ?? "Saved") : (Object.values(d.errors ?? {})[0] ?? "Something went wrong"), { isError: !d.ok });
-  }, [fetcher.state, fetcher.data, shopify]);
+    toast(d.ok ? (TOASTS[d.intent ?? ""] ?? "Saved") : (Object.values(d.errors ?? {})[0] ?? "Something went wrong"), { error: !d.ok });
+  }, [fetcher.state, fetcher.data, toast]);
   const send = (body: Record<string, unknown>) => fetcher.submit(body as never, { method: "post", encType: "application/json" });
   const move = (i: number, by: -1 | 1) => {
     const ids = group.rules.map((r) => r.id);
@@ -158,13 +159,17 @@ function PlacementRules({ group }: { group: Data["groups"][number] }) {
 export default function Rules() {
   const { groups, count, templates } = useLoaderData<typeof loader>();
   const navigate = useNavigate();
+  const { embedded } = useShell();
+  // Inside Shopify's admin the title and its action live in App Bridge's title bar; in demo mode, on the page.
   return (
-    <Page>
+    <Page title={embedded ? undefined : "Personalization rules"} primaryAction={embedded ? undefined : { content: "Create rule", url: "/app/rules/new" }}>
+      {embedded && (
       <TitleBar title="Personalization rules">
         <button variant="primary" onClick={() => navigate("/app/rules/new")}>
           Create rule
         </button>
       </TitleBar>
+      )}
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">

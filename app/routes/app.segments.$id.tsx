@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData, useNavigate } from "@remix-run/react";
-import { BlockStack, Card, Layout, Page, Text, TextField } from "@shopify/polaris";
-import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
+import { BlockStack, Card, Layout, Text, TextField } from "@shopify/polaris";
+import { AdminPage } from "~/components/AdminPage";
+import { useToast } from "~/components/AdminShell";
 import { EditorSaveBar, FormErrorBanner } from "~/components/EditorChrome";
 import { useEffect, useMemo, useState } from "react";
 import { db } from "~/db.server";
@@ -54,7 +55,7 @@ type ActionData = { ok: true; intent: string; id: string } | { ok: false; errors
 
 export default function SegmentEditor() {
   const data = useLoaderData<typeof loader>();
-  const shopify = useAppBridge();
+  const toast = useToast();
   const navigate = useNavigate();
   const fetcher = useFetcher<ActionData>();
   const initial = useMemo(() => JSON.stringify({ name: data.name, description: data.description, condition: data.condition }), [data]);
@@ -66,7 +67,10 @@ export default function SegmentEditor() {
     setName(data.name);
     setDescription(data.description);
     setGroup(toGroup(data.condition as Condition));
-  }, [data]);
+    // Only when what was loaded changed (another record, or a save): a refused save revalidates the
+    // loader with the same content, and the merchant's edits must survive it.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [initial]);
 
   const condition = fromGroup(group);
   const current = JSON.stringify({ name, description, condition });
@@ -82,18 +86,18 @@ export default function SegmentEditor() {
   useEffect(() => {
     const d = fetcher.data;
     if (fetcher.state !== "idle" || !d) return;
-    if (!d.ok) return void shopify.toast.show("Please fix the highlighted fields", { isError: true });
+    if (!d.ok) return void toast("Please fix the highlighted fields", { error: true });
     if (d.intent === "delete") {
-      shopify.toast.show("Segment deleted");
+      toast("Segment deleted");
       navigate("/app/segments");
     } else if (d.intent === "duplicate") {
-      shopify.toast.show("Segment duplicated");
+      toast("Segment duplicated");
       navigate(`/app/segments/${d.id}`);
     } else {
-      shopify.toast.show(d.intent === "create" ? "Segment created" : "Segment saved");
+      toast(d.intent === "create" ? "Segment created" : "Segment saved");
       if (d.intent === "create") navigate(`/app/segments/${d.id}`);
     }
-  }, [fetcher.state, fetcher.data, shopify, navigate]);
+  }, [fetcher.state, fetcher.data, toast, navigate]);
 
   const save = () => fetcher.submit({ intent: "save", name, description, condition } as never, { method: "post", encType: "application/json" });
   const discard = () => {
@@ -104,7 +108,8 @@ export default function SegmentEditor() {
   const saving = fetcher.state !== "idle";
 
   return (
-    <Page
+    <AdminPage
+      title={data.id ? data.name || "Segment" : "New segment"}
       backAction={{ content: "Segments", url: "/app/segments" }}
       secondaryActions={
         data.id
@@ -116,7 +121,6 @@ export default function SegmentEditor() {
           : []
       }
     >
-      <TitleBar title={data.id ? data.name || "Segment" : "New segment"} />
       <EditorSaveBar id="segment-save-bar" open={dirty} saving={saving} onSave={save} onDiscard={discard} />
       <Layout>
         <Layout.Section>
@@ -165,6 +169,6 @@ export default function SegmentEditor() {
           </BlockStack>
         </Layout.Section>
       </Layout>
-    </Page>
+    </AdminPage>
   );
 }

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData, useNavigate } from "@remix-run/react";
 import { Badge, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Layout, Page, Text } from "@shopify/polaris";
-import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
+import { useShell, useToast } from "~/components/AdminShell";
+import { TitleBar } from "@shopify/app-bridge-react";
 import { useEffect } from "react";
 import { db } from "~/db.server";
 import { builtInSegments } from "~/engine/segments/builtin";
@@ -49,13 +50,13 @@ type Row = ReturnType<typeof useLoaderData<typeof loader>>["segments"][number];
 function SegmentRows({ rows, editable }: { rows: Row[]; editable: boolean }) {
   const fetcher = useFetcher<typeof action>();
   const navigate = useNavigate();
-  const shopify = useAppBridge();
+  const toast = useToast();
   useEffect(() => {
     const d = fetcher.data as { ok: boolean; intent?: string; errors?: Record<string, string> } | undefined;
     if (fetcher.state !== "idle" || !d) return;
-    if (d.ok) shopify.toast.show(d.intent === "delete" ? "Segment deleted" : "Segment duplicated");
-    else shopify.toast.show(Object.values(d.errors ?? {})[0] ?? "Something went wrong", { isError: true });
-  }, [fetcher.state, fetcher.data, shopify]);
+    if (d.ok) toast(d.intent === "delete" ? "Segment deleted" : "Segment duplicated");
+    else toast(Object.values(d.errors ?? {})[0] ?? "Something went wrong", { error: true });
+  }, [fetcher.state, fetcher.data, toast]);
   const submit = (intent: string, id: string) => fetcher.submit({ intent, id }, { method: "post", encType: "application/json" });
   return (
     <IndexTable
@@ -116,13 +117,17 @@ function SegmentRows({ rows, editable }: { rows: Row[]; editable: boolean }) {
 export default function Segments() {
   const { segments, builtIns, customers, counting } = useLoaderData<typeof loader>();
   const navigate = useNavigate();
+  const { embedded } = useShell();
+  // Inside Shopify's admin the title and its action live in App Bridge's title bar; in demo mode, on the page.
   return (
-    <Page>
+    <Page title={embedded ? undefined : "Segments"} primaryAction={embedded ? undefined : { content: "Create segment", url: "/app/segments/new" }}>
+      {embedded && (
       <TitleBar title="Segments">
         <button variant="primary" onClick={() => navigate("/app/segments/new")}>
           Create segment
         </button>
       </TitleBar>
+      )}
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">

@@ -4,9 +4,8 @@
  * the example merchant's rules and offers). Screenshots of the main pages go to docs/screenshots/.
  */
 import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
-import { adminApiUrl, adminTest as test, appUrl, expect } from "./fixtures";
+import { adminApiUrl, adminTest as test, appUrl, expect, expectNoSeriousAxeViolations } from "./fixtures";
 import { E2E_IMPORT_ERROR, E2E_SHOP } from "./seed";
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.resolve("docs/screenshots", `${name}.png`), fullPage: true });
@@ -112,9 +111,6 @@ test("customers: the merchant turns personalization off for a customer", async (
 for (const p of ["/app", "/app/offers", "/app/settings", "/app/customers", "/app/activity", "/app/privacy"]) {
   test(`accessibility: no serious or critical axe violation on ${p}`, async ({ page }) => {
     await open(page, p);
-    await page.waitForLoadState("networkidle");
-    const results = await new AxeBuilder({ page }).analyze();
-    const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-    expect(bad.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`)).toEqual([]);
+    await expectNoSeriousAxeViolations(page);
   });
 }

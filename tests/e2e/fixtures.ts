@@ -5,6 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type Page, type Response } from "@playwright/test";
 
 export { expect };
@@ -115,3 +116,11 @@ export const adminTest = base.extend({
     await use(page);
   },
 });
+
+/** axe on the page once its requests have settled: no serious or critical violation (each listed with where). */
+export async function expectNoSeriousAxeViolations(page: Page) {
+  await page.waitForLoadState("networkidle");
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(bad.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`)).toEqual([]);
+}
