@@ -70,14 +70,14 @@ test("settings: a validation error is shown beside its field, then a valid save 
 
 test("offers: an offer is created in Shopify (its code exists in the simulator) and listed", async ({ page, request }) => {
   await open(page, "/app/offers");
-  await expect(page.getByRole("cell", { name: "WELCOME10" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "WELCOME10", exact: true })).toBeVisible();
   const create = page.getByRole("form", { name: "Create an offer" });
   await create.getByLabel("Title").fill("Summer: 20% off");
   await create.getByLabel("Discount code").fill("summer20");
   await create.getByLabel("Percentage off").fill("20");
   await create.getByRole("button", { name: "Create in Shopify" }).click();
   await expect(page.getByText("Offer SUMMER20 created in Shopify")).toBeVisible();
-  await expect(page.getByRole("cell", { name: "SUMMER20" })).toBeVisible();
+  await expect(page.getByRole("cell", { name: "SUMMER20", exact: true })).toBeVisible();
   const discounts = (await (await request.get(`${adminApiUrl()}/simulator/discounts?shop=${E2E_SHOP}`)).json()) as { code: string; context: unknown; type: string }[];
   expect(discounts.find((d) => d.code === "SUMMER20")).toMatchObject({ type: "DiscountCodeBasic", context: { all: "ALL" } });
   // Shopify's own refusal comes back beside the field: the code is taken.
