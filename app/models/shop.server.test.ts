@@ -1,5 +1,6 @@
 /** The shop model (install state, scopes), one shared suite on every backend (tests/helpers/databases.ts). */
 import { expect, it } from "vitest";
+import { createDb } from "../db.server";
 import { eachBackend, uniqueShop } from "../../tests/helpers/databases";
 import { ensureShop, forgetShop, markInstalled, markUninstalled, updateScopes } from "./shop.server";
 
@@ -20,6 +21,20 @@ eachBackend("shop model", (b) => {
     forgetShop(b().db, shop);
     await ensureShop(b().db, shop);
     expect(await b().db.shop.count({ where: { id: shop } })).toBe(1);
+  });
+
+  it("ensureShop on a shop's first webhooks, arriving at several instances at once: one row, no error", async () => {
+    // Each instance has its own client and cache; the first deliveries of a new shop race to create it.
+    const clients = Array.from({ length: 6 }, () => createDb(b().url));
+    try {
+      for (let round = 0; round < 5; round++) {
+        const shop = uniqueShop();
+        await Promise.all(clients.map((c) => ensureShop(c, shop)));
+        expect(await b().db.shop.count({ where: { id: shop } })).toBe(1);
+      }
+    } finally {
+      await Promise.all(clients.map((c) => c.$disconnect()));
+    }
   });
 
   it("install and uninstall: scopes recorded, sessions removed on uninstall, a re-install clears uninstalledAt", async () => {

@@ -1,14 +1,19 @@
 import type { Db } from "../db.server";
+import { exec, ts } from "./sql.server";
 import type { Tx } from "./types";
 
 const known = new WeakMap<object, Set<string>>();
 
-/** Creates the shop on first sight (webhooks may arrive before or without an admin session). */
+/**
+ * Creates the shop on first sight (webhooks may arrive before or without an admin session).
+ * One atomic statement: a new shop's first deliveries reach several instances at once, and Prisma's
+ * upsert (read, then insert) let all but one of them fail with a unique violation (a 500).
+ */
 export async function ensureShop(db: Db, shop: string): Promise<void> {
   let seen = known.get(db);
   if (!seen) known.set(db, (seen = new Set()));
   if (seen.has(shop)) return;
-  await db.shop.upsert({ where: { id: shop }, create: { id: shop }, update: {} });
+  await exec(db, `INSERT INTO "Shop" ("id", "updatedAt") VALUES (?, ?) ON CONFLICT ("id") DO NOTHING`, [shop, ts(new Date())]);
   seen.add(shop);
 }
 
