@@ -10,12 +10,14 @@
  * Needs nginx and PostgreSQL (ATTUNE_TEST_PG_URL); skipped, with the reason logged, without them.
  */
 import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../../app/db.server";
 import { signedProxyQuery, webhookHeaders } from "../../scripts/simulator/sign";
-import { scaleOutUnavailable, startTopology, type Topology } from "../helpers/scale-out";
-import { waitForDrain } from "../helpers/server";
+import { nginxConfig, scaleOutUnavailable, startTopology, type Topology } from "../helpers/scale-out";
+import { ROOT, waitForDrain } from "../helpers/server";
 import { orderWebhook, seedStore } from "../helpers/store";
 
 const SECRET = "scale-out-secret";
@@ -41,6 +43,20 @@ async function recommendations(base: string, customer: string) {
   if (r.status !== 200) throw new Error(`recommendations answered ${r.status}: ${await r.text()}`);
   return (await r.json()) as { lastPurchase: { productId: string } | null; customer: { firstOrder: boolean } };
 }
+
+it("docs/deploy.md quotes the upstream and location blocks this topology runs", () => {
+  const conf = nginxConfig({ listenPort: 8080, upstreams: ["10.0.0.11:3000", "10.0.0.12:3000"], prefix: "/tmp/x" }).split("\n");
+  const doc = fs.readFileSync(path.join(ROOT, "docs", "deploy.md"), "utf8").split("\n").map((l) => l.trim()).join("\n");
+  const blocks: string[] = [];
+  for (let i = 0; i < conf.length; i++) {
+    const open = /^(\s*)(upstream|location) .*\{$/.exec(conf[i]);
+    if (!open) continue;
+    const end = conf.indexOf(`${open[1]}}`, i);
+    blocks.push(conf.slice(i, end + 1).map((l) => l.trim()).join("\n"));
+  }
+  expect(blocks.length).toBe(5);
+  for (const block of blocks) expect(doc).toContain(block);
+});
 
 describe.skipIf(unavailable)("scale-out: 2 instances, one PostgreSQL, nginx", () => {
   beforeAll(async () => {
