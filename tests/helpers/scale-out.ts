@@ -56,8 +56,8 @@ export async function scaleOutUnavailable(): Promise<string | null> {
   return null;
 }
 
-/** A fresh, migrated PostgreSQL database next to the admin URL's (dropped by `drop`). */
-export async function createPgDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+/** A fresh PostgreSQL database next to the admin URL's, migrated unless told not to (dropped by `drop`). */
+export async function createPgDatabase(adminUrl: string, o: { migrated?: boolean } = {}): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `attune_scaleout_${crypto.randomUUID().replace(/-/g, "").slice(0, 16)}`;
   const admin = async (sql: string) => {
     const c = new pg.Client({ connectionString: adminUrl });
@@ -73,7 +73,7 @@ export async function createPgDatabase(adminUrl: string): Promise<{ url: string;
   u.pathname = `/${name}`;
   const url = u.toString();
   // Migrated once, before any instance starts (as `npm run setup` does in a deploy).
-  await migrate(url);
+  if (o.migrated !== false) await migrate(url);
   return { url, drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 

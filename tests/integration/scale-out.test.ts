@@ -16,7 +16,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../../app/db.server";
 import { signedProxyQuery, webhookHeaders } from "../../scripts/simulator/sign";
-import { nginxConfig, scaleOutUnavailable, startTopology, type Topology } from "../helpers/scale-out";
+import { listMigrations, migrate } from "../../scripts/db/migrate";
+import { createPgDatabase, nginxConfig, scaleOutUnavailable, startTopology, type Topology } from "../helpers/scale-out";
 import { ROOT, waitForDrain } from "../helpers/server";
 import { orderWebhook, seedStore } from "../helpers/store";
 
@@ -57,6 +58,22 @@ it("docs/deploy.md quotes the upstream and location blocks this topology runs", 
   expect(blocks.length).toBe(5);
   for (const block of blocks) expect(doc).toContain(block);
 });
+
+it.skipIf(!process.env.ATTUNE_TEST_PG_URL)("npm run setup from several deploy steps at once, on PostgreSQL: each migration applied once, none fails", async () => {
+  const fresh = await createPgDatabase(process.env.ATTUNE_TEST_PG_URL!, { migrated: false });
+  try {
+    const runs = await Promise.all([1, 2, 3].map(() => migrate(fresh.url)));
+    const all = listMigrations("postgresql").map((m) => m.name);
+    expect(runs.flat().sort()).toEqual(all);
+    const c = new pg.Client({ connectionString: fresh.url });
+    await c.connect();
+    const rows = await c.query(`SELECT "migration_name" FROM "_prisma_migrations" ORDER BY 1`);
+    await c.end();
+    expect(rows.rows.map((r) => r.migration_name)).toEqual(all);
+  } finally {
+    await fresh.drop();
+  }
+}, 120_000);
 
 describe.skipIf(unavailable)("scale-out: 2 instances, one PostgreSQL, nginx", () => {
   beforeAll(async () => {
