@@ -257,7 +257,8 @@ export async function startTopology(o: TopologyOptions): Promise<Topology> {
     const env = { ...o.env, DATABASE_URL: database.url };
     // Started one after the other: each builds its engines at start-up, and two builds at once on a
     // shared 2-core machine would only slow both.
-    for (let i = 0; i < o.instances; i++) instances.push(await startApp(env));
+    // A generous start-up bound: on a shared machine an instance's start can take well over 30 s.
+    for (let i = 0; i < o.instances; i++) instances.push(await startApp(env, undefined, { startTimeoutMs: 120_000 }));
     const upstreams = instances.map((i) => new URL(i.url).host);
     lb = await startNginx({ listenPort: await freePort(), upstreams }, prefix);
   } catch (e) {

@@ -32,7 +32,7 @@ export interface AppServer {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startApp(env: Record<string, string>, port?: number, opts: { captureStderr?: boolean; nodeFlags?: string[] } = {}): Promise<AppServer> {
+export async function startApp(env: Record<string, string>, port?: number, opts: { captureStderr?: boolean; nodeFlags?: string[]; startTimeoutMs?: number } = {}): Promise<AppServer> {
   const p = port ?? (await freePort());
   // Same flags as `npm start`.
   const child = spawn(process.execPath, ["--max-semi-space-size=32", ...(opts.nodeFlags ?? []), path.join(ROOT, "server.mjs")], {
@@ -43,7 +43,8 @@ export async function startApp(env: Record<string, string>, port?: number, opts:
   let stderr = "";
   child.stderr?.setEncoding("utf8").on("data", (s: string) => (stderr += s));
   const url = `http://127.0.0.1:${p}`;
-  const deadline = Date.now() + 30_000;
+  const timeoutMs = opts.startTimeoutMs ?? 30_000;
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`app exited with ${child.exitCode} during start-up`);
     try {
@@ -52,7 +53,10 @@ export async function startApp(env: Record<string, string>, port?: number, opts:
     } catch {
       /* not listening yet */
     }
-    if (Date.now() > deadline) throw new Error("app did not become healthy within 30 s");
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`app did not become healthy within ${timeoutMs / 1000} s`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
