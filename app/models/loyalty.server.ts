@@ -9,7 +9,8 @@
  */
 import crypto from "node:crypto";
 import type { Db } from "../db.server";
-import { creditSplit, type Split } from "../engine/loyalty/ledger";
+import { earnSnapshot, orderEarns, orderVoided, refundReversal, type EarnSnapshot, type LoyaltyOrder } from "../engine/loyalty/earn";
+import { creditSplit, reverseSplit, type Split } from "../engine/loyalty/ledger";
 import { parseProgram, previewProgramChange } from "../engine/loyalty/program";
 import { memberTier, nextTierOf, windowStart } from "../engine/loyalty/tiers";
 import type { EntryKind, LedgerLine, MemberStanding, MemberSummary, ProgramConfig, ProgramPreview, Tier } from "../engine/loyalty/types";
@@ -584,7 +585,7 @@ export async function adjustPoints(db: Db, shop: string, actor: string, customer
       program,
       activity: true,
     });
-    await recordAudit(tx, shop, { actor, action: "adjust", entityType: "loyalty-member", entityId: customerId, summary: `Adjusted points by ${delta > 0 ? "+" : ""}${delta}: ${why}` });
+    await recordAudit(tx, shop, { actor, action: "adjust", entityType: "loyalty-member", entityId: "adjust", summary: `Adjusted a member's points by ${delta > 0 ? "+" : ""}${delta}: ${why}` });
     return { ok: true as const, value: { balance: after.points } };
   });
 }
@@ -676,4 +677,196 @@ export async function entrySums(tx: Tx, shop: string, customerId: string): Promi
     [shop, customerId],
   );
   return { points: Number(r?.p ?? 0), pending: Number(r?.pe ?? 0), owed: Number(r?.o ?? 0), lifetimePoints: Number(r?.e ?? 0) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Orders: earn, refunds, cancellation (called from the ingest apply path and the reconciliation)
+
+export async function hasProgram(tx: Tx, shop: string): Promise<boolean> {
+  const rows = await query<{ one: number }>(tx, `SELECT 1 AS "one" FROM "LoyaltyProgram" WHERE "shopId" = ? LIMIT 1`, [shop]);
+  return rows.length > 0;
+}
+
+/** The stored order, its lines and refunds, as the ledger reads them. */
+export async function loyaltyOrder(tx: Tx, shop: string, orderId: string): Promise<(LoyaltyOrder & { cancelledAt: number | null }) | null> {
+  const [o] = await query<{
+    id: string; customerId: string | null; financialStatus: string | null; cancelledAt: Time; deletedAt: Time; test: unknown;
+    processedAt: Time; shopifyCreatedAt: Time; totalCents: number; shippingCents: number | null; taxCents: number | null;
+  }>(
+    tx,
+    `SELECT "id", "customerId", "financialStatus", "cancelledAt", "deletedAt", "test", "processedAt", "shopifyCreatedAt", "totalCents", "shippingCents", "taxCents"
+     FROM "Order" WHERE "shopId" = ? AND "id" = ?`,
+    [shop, orderId],
+  );
+  if (!o) return null;
+  const lines = await query<{ id: string; quantity: number; priceCents: number; discountCents: number | null }>(
+    tx,
+    `SELECT "id", "quantity", "priceCents", "discountCents" FROM "OrderLine" WHERE "shopId" = ? AND "orderId" = ? ORDER BY "id"`,
+    [shop, orderId],
+  );
+  const refunds = await query<{ id: string; at: Time }>(tx, `SELECT "id", "shopifyCreatedAt" AS "at" FROM "Refund" WHERE "shopId" = ? AND "orderId" = ? ORDER BY "id"`, [shop, orderId]);
+  const refundLines = await query<{ refundId: string; lineItemId: string; quantity: number }>(
+    tx,
+    `SELECT "refundId", "lineItemId", "quantity" FROM "RefundLine" WHERE "shopId" = ? AND "orderId" = ? ORDER BY "id"`,
+    [shop, orderId],
+  );
+  return {
+    id: o.id,
+    customerId: o.customerId ?? null,
+    financialStatus: o.financialStatus ?? null,
+    cancelled: o.cancelledAt != null,
+    cancelledAt: o.cancelledAt == null ? null : ms(o.cancelledAt),
+    deleted: o.deletedAt != null,
+    test: o.test === true || o.test === 1,
+    at: ms(o.processedAt ?? o.shopifyCreatedAt),
+    totalCents: Number(o.totalCents),
+    shippingCents: o.shippingCents == null ? null : Number(o.shippingCents),
+    taxCents: o.taxCents == null ? null : Number(o.taxCents),
+    lines: lines.map((l) => ({ id: l.id, quantity: Number(l.quantity), priceCents: Number(l.priceCents), discountCents: l.discountCents == null ? null : Number(l.discountCents) })),
+    refunds: refunds.map((r) => ({
+      id: r.id,
+      at: ms(r.at),
+      lines: refundLines.filter((l) => l.refundId === r.id).map((l) => ({ lineItemId: l.lineItemId, quantity: Number(l.quantity) })),
+    })),
+  };
+}
+
+interface OrderLedgerRow {
+  key: string;
+  kind: string;
+  customerId: string;
+  points: number;
+  pending: number;
+  owed: number;
+  spendCents: number;
+  rate: string | null;
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Brings an order's ledger entries up to date with its stored state, whatever order its webhooks
+ * arrived in: the earn (once the order is paid and the program in effect at the order's time was
+ * enabled), a reversal per stored refund, the cancellation of whatever is left, and the release of
+ * pending points whose time has come. Each entry's key comes from its source, so a repeat writes
+ * nothing. Returns the keys written.
+ */
+export async function applyOrderPoints(tx: Tx, shop: string, orderId: string, now = new Date()): Promise<string[]> {
+  if (!(await hasProgram(tx, shop))) return [];
+  const o = await loyaltyOrder(tx, shop, orderId);
+  if (!o) return []; // a refund before its order: the order's arrival writes both
+  const orderRows = () =>
+    query<OrderLedgerRow>(tx, `SELECT "key", "kind", "customerId", "points", "pending", "owed", "spendCents", "rate" FROM "LoyaltyEntry" WHERE "shopId" = ? AND "orderId" = ? ORDER BY "seq"`, [shop, orderId]);
+  let rows = await orderRows();
+  let earn = rows.find((r) => r.kind === "earn");
+  const program = await programAt(tx, shop, new Date(o.at));
+  if (!earn && !(orderEarns(o) && program?.config.enabled)) return [];
+  const customerId = earn?.customerId ?? o.customerId!;
+  const member = await lockMember(tx, shop, customerId, now, true);
+  rows = await orderRows(); // re-read under the member lock: a concurrent delivery may have written
+  earn = rows.find((r) => r.kind === "earn");
+  let m = member!;
+  const have = new Set(rows.map((r) => r.key));
+  const drafts: EntryDraft[] = [];
+  let bal = { points: m.points, pending: m.pending, owed: m.owed };
+  let orderPending = rows.reduce((s, r) => s + Number(r.pending), 0);
+  const push = (d: EntryDraft) => {
+    drafts.push(d);
+    bal = { points: bal.points + (d.points ?? 0), pending: bal.pending + (d.pending ?? 0), owed: bal.owed + (d.owed ?? 0) };
+    orderPending += d.pending ?? 0;
+  };
+  let snap: EarnSnapshot;
+  let earnKey = `earn:${orderId}`;
+  let availableAt: number | null = null;
+  if (earn) {
+    snap = JSON.parse(earn.rate ?? "{}") as EarnSnapshot;
+    earnKey = earn.key;
+  } else {
+    const cfg = program!.config;
+    const standingAt = new Date(o.at);
+    const amount = cfg.tiers.length ? await standing(tx, shop, customerId, cfg, standingAt) : 0;
+    const tier = cfg.tiers.length ? memberTier(cfg, [{ at: o.at, spendCents: amount, earnedPoints: amount }], standingAt).tier : null;
+    snap = earnSnapshot(o, cfg, program!.version, tier);
+    availableAt = cfg.pendingDays > 0 ? o.at + cfg.pendingDays * DAY : null;
+    push({
+      key: earnKey,
+      kind: "earn",
+      ...creditSplit(bal, snap.points, availableAt ? "pending" : "points"),
+      earnedPoints: snap.points,
+      spendCents: snap.basisCents,
+      orderId,
+      programVersion: snap.programVersion,
+      rate: snap as unknown as Record<string, unknown>,
+      availableAt: availableAt ? new Date(availableAt) : null,
+      occurredAt: new Date(o.at),
+    });
+  }
+  let reversed = rows.filter((r) => r.kind === "reverse").reduce((s, r) => s + Number((JSON.parse(r.rate ?? "{}") as { points?: number }).points ?? 0), 0);
+  let spendReversed = -rows.filter((r) => r.kind === "reverse").reduce((s, r) => s + Number(r.spendCents), 0);
+  const reverse = (key: string, amount: number, spend: number, at: number, sourceId: string | null, why: string) => {
+    const pts = Math.max(0, Math.min(amount, snap.points - reversed));
+    const cents = Math.max(0, Math.min(spend, snap.basisCents - spendReversed));
+    reversed += pts;
+    spendReversed += cents;
+    push({
+      key,
+      kind: "reverse",
+      ...reverseSplit(bal, pts, orderPending),
+      earnedPoints: -pts,
+      spendCents: -cents,
+      orderId,
+      sourceId,
+      programVersion: snap.programVersion,
+      rate: { points: pts, of: earnKey, pointsPerUnit: snap.pointsPerUnit, multiplier: snap.multiplier, why },
+      occurredAt: new Date(at),
+    });
+  };
+  for (const r of o.refunds) {
+    const key = `refund:${r.id}`;
+    if (have.has(key)) continue;
+    const rev = refundReversal(snap, r.lines);
+    reverse(key, rev.points, rev.spendCents, r.at, r.id, "refund");
+  }
+  if (orderVoided(o) && !have.has(`cancel:${orderId}`)) {
+    reverse(`cancel:${orderId}`, snap.points - reversed, snap.basisCents - spendReversed, o.cancelledAt ?? o.at, null, o.deleted ? "deleted" : "cancelled");
+  }
+  const earnAvailableAt = availableAt ?? (earn ? await earnAvailableAtOf(tx, shop, earnKey) : null);
+  if (earnAvailableAt != null && earnAvailableAt <= now.getTime() && !have.has(`release:${earnKey}`)) {
+    const move = Math.max(0, Math.min(orderPending, bal.pending));
+    const split = creditSplit(bal, move, "points");
+    push({ key: `release:${earnKey}`, kind: "release", points: split.points, owed: split.owed, pending: -move, orderId, sourceId: earnKey, occurredAt: new Date(earnAvailableAt) });
+  }
+  if (!drafts.length) return [];
+  const current = await getProgram(tx, shop);
+  const earned = drafts.find((d) => d.kind === "earn");
+  m = await postEntries(tx, shop, m, drafts, {
+    now,
+    program: current,
+    activity: Boolean(earned),
+    events: earned && snap.points > 0 ? [{ type: "points_earned", points: snap.points, orderId }] : [],
+  });
+  return drafts.map((d) => d.key);
+}
+
+async function earnAvailableAtOf(tx: Tx, shop: string, key: string): Promise<number | null> {
+  const [r] = await query<{ availableAt: Time }>(tx, `SELECT "availableAt" FROM "LoyaltyEntry" WHERE "shopId" = ? AND "key" = ?`, [shop, key]);
+  return r?.availableAt == null ? null : ms(r.availableAt);
+}
+
+/** customers/create while the program is enabled: the sign-up bonus, once. */
+export async function grantSignupBonus(tx: Tx, shop: string, customerId: string, createdAt: Date | null, now = new Date()): Promise<string[]> {
+  if (!CUSTOMER_ID.test(customerId) || !(await hasProgram(tx, shop))) return [];
+  const at = createdAt ?? now;
+  const program = await programAt(tx, shop, at);
+  if (!program?.config.enabled || program.config.signupBonus <= 0) return [];
+  const key = `signup:${customerId}`;
+  const m = (await lockMember(tx, shop, customerId, now, true))!;
+  if ((await existingKeys(tx, shop, [key])).has(key)) return [];
+  const bonus = program.config.signupBonus;
+  await postEntries(tx, shop, m, [{ key, kind: "bonus", ...creditSplit(m, bonus, "points"), earnedPoints: bonus, programVersion: program.version, rate: { reason: "signup", points: bonus }, reason: "Sign-up bonus", occurredAt: at }], {
+    now,
+    program: await getProgram(tx, shop),
+    activity: true,
+  });
+  return [key];
 }
