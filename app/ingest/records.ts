@@ -50,6 +50,8 @@ export interface OrderLineRecord {
   /** `_attune_placement` / `_attune_rule` line properties (see attribution.ts); absent = none. */
   placement?: string | null;
   ruleId?: string | null;
+  /** Sum of the line's discount allocations in cents; absent = unknown (loyalty then caps at the order total). */
+  discountCents?: number | null;
 }
 
 export interface RefundRecord {
@@ -81,6 +83,10 @@ export interface OrderRecord {
   refunds: RefundRecord[];
   /** The `_attune_last_placement` cart attribute (see attribution.ts); absent = none. */
   lastPlacement?: string | null;
+  /** Loyalty earn inputs; absent = unknown. */
+  processedAt?: Date | null;
+  shippingCents?: number | null;
+  taxCents?: number | null;
 }
 
 export function splitTags(tags: string | string[] | null | undefined): string[] {

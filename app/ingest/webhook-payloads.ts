@@ -113,6 +113,8 @@ export const productPayload = z
     }),
   );
 
+const shopMoney = z.object({ shop_money: z.object({ amount: money }).passthrough() }).passthrough().nullish();
+
 const refundBody = z
   .object({
     id: shopifyId,
@@ -160,6 +162,9 @@ export const orderPayload = z
     created_at: requiredDate,
     updated_at: date,
     cancelled_at: date,
+    processed_at: date,
+    total_tax: money.nullish(),
+    total_shipping_price_set: shopMoney,
     customer: customerBody.nullish(),
     shipping_address: address,
     billing_address: address,
@@ -172,6 +177,7 @@ export const orderPayload = z
           title: z.string().nullish(),
           quantity,
           price: money,
+          discount_allocations: z.array(z.object({ amount: money }).passthrough()).nullish(),
           // Read leniently by attribution.ts: other apps' properties must never reject an order.
           properties: z.unknown().optional(),
         })
@@ -207,10 +213,14 @@ export const orderPayload = z
         title: l.title ?? "",
         quantity: l.quantity,
         priceCents: toCents(l.price),
+        discountCents: l.discount_allocations ? l.discount_allocations.reduce((sum, d) => sum + toCents(d.amount), 0) : null,
         ...lineAttribution(l.properties),
       })),
       refunds: (o.refunds ?? []).map(refundRecord),
       lastPlacement: cartPlacement(o.note_attributes),
+      processedAt: o.processed_at ?? null,
+      shippingCents: o.total_shipping_price_set ? toCents(o.total_shipping_price_set.shop_money.amount) : null,
+      taxCents: o.total_tax == null ? null : toCents(o.total_tax),
     };
   });
 

@@ -6,8 +6,9 @@ import { type Applied, type Tx } from "./types";
 const ORDER_COLUMNS = [
   "name", "customerId", "currency", "totalCents", "financialStatus", "countryCode", "provinceCode",
   "sourceName", "trafficSource", "test", "shopifyCreatedAt", "shopifyUpdatedAt", "cancelledAt", "updatedAt", "lastPlacement",
+  "processedAt", "shippingCents", "taxCents",
 ];
-const LINE_COLUMNS = ["shopId", "id", "orderId", "productId", "variantId", "title", "quantity", "priceCents", "placement", "ruleId"];
+const LINE_COLUMNS = ["shopId", "id", "orderId", "productId", "variantId", "title", "quantity", "priceCents", "placement", "ruleId", "discountCents"];
 
 /**
  * Applies an order (create/updated/paid/cancelled, or a backfilled one).
@@ -31,6 +32,7 @@ export async function upsertOrder(tx: Tx, shop: string, o: OrderRecord, opts: { 
       shop, o.id, o.name, customerId, o.currency, o.totalCents, o.financialStatus, o.countryCode,
       opts.customerRedacted ? null : o.provinceCode, o.sourceName, o.trafficSource, o.test,
       ts(o.createdAt), ts(incomingAt), ts(o.cancelledAt), ts(new Date()), o.lastPlacement ?? null,
+      ts(o.processedAt ?? null), o.shippingCents ?? null, o.taxCents ?? null,
     ],
   );
   if (!applied.length) {
@@ -49,7 +51,7 @@ export async function upsertOrder(tx: Tx, shop: string, o: OrderRecord, opts: { 
     await exec(
       tx,
       `INSERT INTO "OrderLine" (${LINE_COLUMNS.map((c) => `"${c}"`).join(", ")}) VALUES ${valuesList(o.lines.length, LINE_COLUMNS.length)}`,
-      o.lines.flatMap((l) => [shop, l.id, o.id, l.productId, l.variantId, l.title, l.quantity, l.priceCents, l.placement ?? null, l.ruleId ?? null]),
+      o.lines.flatMap((l) => [shop, l.id, o.id, l.productId, l.variantId, l.title, l.quantity, l.priceCents, l.placement ?? null, l.ruleId ?? null, l.discountCents ?? null]),
     );
   }
   for (const r of o.refunds) await storeRefund(tx, shop, r);

@@ -4,6 +4,8 @@ import { eachBackend, uniqueShop } from "../../tests/helpers/databases";
 import { seedStore } from "../../tests/helpers/store";
 import { dumpAllTables, rowsForShop, tablesMentioning } from "../../tests/helpers/tables";
 import { deleteShopData, exportCustomerData, getDataRequest, isRedacted, listDataRequests, recordDataRequest, redactCustomer } from "./privacy.server";
+import { EXAMPLE_PROGRAM } from "../engine/loyalty/program";
+import { adjustPoints, debitPoints, saveProgram, setBirthday } from "./loyalty.server";
 import { recordProductView, recordQuizResponse } from "./signals.server";
 import { writeTransaction } from "./sql.server";
 
@@ -26,6 +28,14 @@ eachBackend("privacy model", (b) => {
     await recordProductView(b().db, shop, { visitorId: "visitor-1", customerId: CUSTOMER }, "1");
     await recordProductView(b().db, shop, { visitorId: "visitor-2", customerId: OTHER }, "2");
     await recordQuizResponse(b().db, shop, { visitorId: null, customerId: CUSTOMER }, "style", { look: ["Minimal"] });
+    // Loyalty: a member's ledger, balance cache, birthday, redemption and outbox rows name the customer.
+    await saveProgram(b().db, shop, "staff", { ...EXAMPLE_PROGRAM, enabled: true });
+    for (const c of [CUSTOMER, OTHER]) {
+      await adjustPoints(b().db, shop, "staff", c, 900, "welcome");
+      await setBirthday(b().db, shop, c, "04-23");
+      await writeTransaction(b().db, (tx) => debitPoints(tx, shop, c, { key: `redeem:rd-${c}`, points: 500, redemptionId: `rd-${c}`, rewardId: "five-off" }));
+      await b().db.redemption.create({ data: { shopId: shop, id: `rd-${c}`, customerId: c, rewardId: "five-off", idempotencyKey: "k", code: `CODE${c.slice(-2)}`, points: 500, programVersion: 1 } });
+    }
   }
 
   it("redactCustomer anonymizes the customer's orders (and named ones), deletes every other row naming them, and remembers the hash", async () => {
@@ -59,6 +69,8 @@ eachBackend("privacy model", (b) => {
     expect(data.orders[0].lines.map((l) => l.productId).sort()).toEqual(["1", "2"]);
     expect(data.browsing).toEqual([{ kind: "product_view", productId: "1", at: expect.any(String) }]);
     expect(data.quizAnswers).toEqual([{ quizId: "style", answers: { look: ["Minimal"] }, at: expect.any(String) }]);
+    expect(data.loyalty).toMatchObject({ points: 400, pending: 0, owed: 0, birthday: "04-23", redemptions: [{ id: `rd-${CUSTOMER}`, rewardId: "five-off", points: 500 }] });
+    expect(data.loyalty?.ledger.map((e) => [e.kind, e.points])).toEqual([["adjust", 900], ["redeem", -500]]);
     expect(JSON.stringify(data)).not.toContain(OTHER);
     // Orders named in the request are included even without the customer on them.
     expect((await exportCustomerData(b().db, shop, CUSTOMER, ["13"])).orders.map((o) => o.id)).toEqual(["10", "13", "11"]);

@@ -27,6 +27,12 @@ export async function redactCustomer(tx: Tx, shop: string, customerId: string, o
   await tx.dataRequest.deleteMany({ where: { shopId: shop, customerId } });
   await tx.changeEvent.deleteMany({ where: { shopId: shop, kind: "customer", entityId: customerId } });
   await tx.changeEvent.deleteMany({ where: { shopId: shop, kind: "signals", entityId: `c:${customerId}` } });
+  // The points ledger names the customer: all of it goes (the one exception to "append-only").
+  await tx.loyaltyEntry.deleteMany({ where: { shopId: shop, customerId } });
+  await tx.loyaltyMember.deleteMany({ where: { shopId: shop, customerId } });
+  await tx.redemption.deleteMany({ where: { shopId: shop, customerId } });
+  await tx.loyaltyOutbox.deleteMany({ where: { shopId: shop, customerId } });
+  await tx.changeEvent.deleteMany({ where: { shopId: shop, kind: "loyalty", entityId: customerId } });
   await tx.redaction.upsert({
     where: { shopId_customerHash: { shopId: shop, customerHash: hash } },
     create: { shopId: shop, customerHash: hash },
@@ -51,6 +57,9 @@ export async function exportCustomerData(tx: Tx, shop: string, customerId: strin
   const lines = await tx.orderLine.findMany({ where: { shopId: shop, orderId: { in: orders.map((o) => o.id) } } });
   const events = await tx.browsingEvent.findMany({ where: { shopId: shop, customerId }, orderBy: { createdAt: "asc" } });
   const quiz = await tx.quizResponse.findMany({ where: { shopId: shop, customerId } });
+  const member = await tx.loyaltyMember.findUnique({ where: { shopId_customerId: { shopId: shop, customerId } } });
+  const entries = await tx.loyaltyEntry.findMany({ where: { shopId: shop, customerId }, orderBy: { seq: "asc" } });
+  const redemptions = await tx.redemption.findMany({ where: { shopId: shop, customerId }, orderBy: { createdAt: "asc" } });
   return {
     shop,
     customerId,
@@ -78,6 +87,17 @@ export async function exportCustomerData(tx: Tx, shop: string, customerId: strin
     })),
     browsing: events.map((e) => ({ kind: e.kind, productId: e.productId, at: e.createdAt.toISOString() })),
     quizAnswers: quiz.map((q) => ({ quizId: q.quizId, answers: JSON.parse(q.answers), at: q.createdAt.toISOString() })),
+    loyalty: member && {
+      points: member.points,
+      pending: member.pending,
+      owed: member.owed,
+      lifetimePoints: member.lifetimePoints,
+      tierId: member.tierId,
+      birthday: member.birthday,
+      joinedAt: member.joinedAt.toISOString(),
+      ledger: entries.map((e) => ({ key: e.key, kind: e.kind, points: e.points, pending: e.pending, owed: e.owed, orderId: e.orderId, reason: e.reason, at: e.createdAt.toISOString() })),
+      redemptions: redemptions.map((r) => ({ id: r.id, rewardId: r.rewardId, code: r.code, points: r.points, at: r.createdAt.toISOString() })),
+    },
   };
 }
 
@@ -119,6 +139,13 @@ export async function deleteShopData(tx: Tx, shop: string) {
     tx.auditLog.deleteMany({ where }),
     tx.offer.deleteMany({ where }),
     tx.webhookDelivery.deleteMany({ where }),
+    tx.loyaltyEntry.deleteMany({ where }),
+    tx.loyaltyMember.deleteMany({ where }),
+    tx.loyaltyProgram.deleteMany({ where }),
+    tx.loyaltyReward.deleteMany({ where }),
+    tx.rewardCode.deleteMany({ where }),
+    tx.redemption.deleteMany({ where }),
+    tx.loyaltyOutbox.deleteMany({ where }),
     tx.session.deleteMany({ where: { shop } }),
     tx.shop.deleteMany({ where: { id: shop } }),
   ]);

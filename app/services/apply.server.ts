@@ -5,6 +5,7 @@
 import type { CustomerRecord, OrderRecord, ProductRecord } from "../ingest/records";
 import { TOPICS, type Topic } from "../ingest/webhook-payloads";
 import { deleteCustomer, upsertCustomer } from "../models/customers.server";
+import { applyOrderPoints, grantSignupBonus } from "../models/loyalty.server";
 import { deleteProduct, upsertProduct } from "../models/catalog.server";
 import { applyRefund, deleteOrder, upsertOrder } from "../models/orders.server";
 import { deleteShopData, isRedacted, recordDataRequest, redactCustomer } from "../models/privacy.server";
@@ -20,7 +21,16 @@ export interface ApplyContext {
 
 export async function applyOrder(tx: Tx, ctx: ApplyContext, o: OrderRecord): Promise<Applied> {
   const redacted = o.customerId ? await isRedacted(tx, ctx.shop, customerHash(ctx.secret, ctx.shop, o.customerId)) : false;
-  return upsertOrder(tx, ctx.shop, o, { customerRedacted: redacted });
+  const applied = await upsertOrder(tx, ctx.shop, o, { customerRedacted: redacted });
+  // Loyalty reads the stored order, not the payload, so an older payload that was ignored changes nothing.
+  if (applied.changes.length) withLoyalty(applied, await applyOrderPoints(tx, ctx.shop, o.id));
+  return applied;
+}
+
+/** Ledger entries written while applying a record: the change events come with the ledger's own writes. */
+function withLoyalty(applied: Applied, keys: string[]): Applied {
+  if (keys.length) applied.outcome += `; loyalty ${keys.join(", ")}`;
+  return applied;
 }
 
 export async function applyCustomer(tx: Tx, ctx: ApplyContext, c: CustomerRecord): Promise<Applied> {
@@ -47,11 +57,22 @@ export async function applyDelivery(tx: Tx, ctx: ApplyContext, topic: Topic, raw
     case "orders/paid":
     case "orders/cancelled":
       return applyOrder(tx, ctx, parseBody(topic, raw) as OrderRecord);
-    case "orders/delete":
-      return deleteOrder(tx, shop, parseBody(topic, raw).id);
-    case "refunds/create":
-      return applyRefund(tx, shop, parseBody(topic, raw));
-    case "customers/create":
+    case "orders/delete": {
+      const id = parseBody(topic, raw).id;
+      const applied = await deleteOrder(tx, shop, id);
+      return withLoyalty(applied, await applyOrderPoints(tx, shop, id));
+    }
+    case "refunds/create": {
+      const refund = parseBody(topic, raw);
+      const applied = await applyRefund(tx, shop, refund);
+      return withLoyalty(applied, await applyOrderPoints(tx, shop, refund.orderId));
+    }
+    case "customers/create": {
+      const c = parseBody(topic, raw) as CustomerRecord;
+      const applied = await applyCustomer(tx, ctx, c);
+      if (!applied.changes.length) return applied;
+      return withLoyalty(applied, await grantSignupBonus(tx, shop, c.id, c.createdAt));
+    }
     case "customers/update":
       return applyCustomer(tx, ctx, parseBody(topic, raw) as CustomerRecord);
     case "customers/delete":
