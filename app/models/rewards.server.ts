@@ -103,10 +103,14 @@ export async function failCodes(tx: Tx, shop: string, codes: string[]): Promise<
 }
 
 /**
- * A finished bulk creation: the codes Shopify created become available, every other code of the
- * batch (refused, or not reported at all) failed.
+ * A finished bulk creation: the codes Shopify created (or "all": it reported no failure) become
+ * available, every other code of the batch (refused, or not reported at all) failed.
  */
-export async function settleBulk(tx: Tx, shop: string, bulkId: string, created: string[]): Promise<{ available: number; failed: number }> {
+export async function settleBulk(tx: Tx, shop: string, bulkId: string, created: string[] | "all"): Promise<{ available: number; failed: number }> {
+  if (created === "all") {
+    const available = await exec(tx, `UPDATE "RewardCode" SET "status" = 'available' WHERE "shopId" = ? AND "bulkId" = ? AND "status" = 'adding'`, [shop, bulkId]);
+    return { available, failed: 0 };
+  }
   const available = created.length
     ? await exec(
         tx,

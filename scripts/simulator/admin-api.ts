@@ -22,7 +22,7 @@
  *   discountRedeemCodeBulkCreation(id) (done from the second read on, per-code errors for duplicates),
  *   every code unique per shop across discounts; findCode() / GET /simulator/discount-codes?shop=&code=
  *   say which discount a code belongs to (a storefront cart applying it).
- * - Admin API faults on demand: failAdminApi({ status, operations, count }) answers matching requests
+ * - Admin API faults on demand: failAdminApi({ status, operations, shops, count }) answers matching requests
  *   with an HTTP error (503 by default) until cleared with failAdminApi(null); POST /simulator/faults
  *   with the same JSON (or `null`) does it from another process.
  * - app-data metafields: currentAppInstallation { id }, metafieldsSet / metafieldsDelete on it
@@ -635,7 +635,7 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
       }
       try {
         const name = typeof body.query === "string" ? (/(?:query|mutation)\s+(\w+)/.exec(body.query)?.[1] ?? "(anonymous)") : "(none)";
-        const fault = faults.hit(name);
+        const fault = faults.hit(name, shop);
         if (fault !== null) {
           log.push({ operation: name, shop, status: fault });
           return send(fault, { errors: "Service Unavailable (injected by the simulator)" });

@@ -9,7 +9,9 @@ import {
   DISCOUNT_CODE_BASIC_CREATE,
   DISCOUNT_REDEEM_CODE_BULK_ADD,
   DISCOUNT_REDEEM_CODE_BULK_CREATION,
+  DISCOUNT_REDEEM_CODE_BULK_CREATION_CODES,
   type RedeemCodeBulkAddResult,
+  type RedeemCodeBulkCreationCodesResult,
   type RedeemCodeBulkCreationResult,
 } from "../../app/shopify/admin-api/documents";
 import { type AdminApi, generateStore, startAdminApi } from "./index";
@@ -53,7 +55,8 @@ describe("discountRedeemCodeBulkAdd in the simulator", () => {
     expect(first).toMatchObject({ done: false, importedCount: 0, failedCount: 0 });
     const second = await poll(r.bulkCreation!.id);
     expect(second).toMatchObject({ done: true, codesCount: 5, importedCount: 3, failedCount: 2 });
-    const byCode = Object.fromEntries(second!.codes.nodes.map((n) => [n.code, n]));
+    const list = (await client.request<RedeemCodeBulkCreationCodesResult>(DISCOUNT_REDEEM_CODE_BULK_CREATION_CODES, { id: r.bulkCreation!.id })).discountRedeemCodeBulkCreation!;
+    const byCode = Object.fromEntries(list.codes.nodes.map((n) => [n.code, n]));
     expect(byCode["R-1"].discountRedeemCode).not.toBeNull();
     expect(byCode["r-1"]).toMatchObject({ discountRedeemCode: null, errors: [{ code: "TAKEN" }] }); // same code, other case
     expect(byCode["BASE-CODE"]).toMatchObject({ discountRedeemCode: null, errors: [{ code: "TAKEN" }] }); // the discount's own code

@@ -136,12 +136,13 @@ export class RedeemCodes {
 
 /**
  * Admin API faults on demand (tests): while a fault is set, matching GraphQL requests answer
- * `status` (default 503) without executing. `operations` limits it to those operation names;
- * `count` ends it after that many failed requests.
+ * `status` (default 503) without executing. `operations` limits it to those operation names,
+ * `shops` to those shops; `count` ends it after that many failed requests.
  */
 export interface AdminFault {
   status?: number;
   operations?: string[];
+  shops?: string[];
   count?: number;
 }
 
@@ -154,9 +155,9 @@ export class Faults {
   }
 
   /** The status to answer instead of executing, or null. */
-  hit(operation: string): number | null {
+  hit(operation: string, shop: string): number | null {
     const f = this.fault;
-    if (!f || (f.operations && !f.operations.includes(operation))) return null;
+    if (!f || (f.operations && !f.operations.includes(operation)) || (f.shops && !f.shops.includes(shop))) return null;
     if (f.count !== undefined) {
       if (f.count <= 0) return (this.fault = null);
       f.count--;

@@ -388,7 +388,7 @@ export const DISCOUNT_REDEEM_CODE_BULK_ADD = /* GraphQL */ `
   }
 `;
 
-/** One bulk creation's outcome; every code of a batch fits in one page (REDEEM_CODE_BATCH). */
+/** A bulk creation's progress (cheap: no per-code list). */
 export const DISCOUNT_REDEEM_CODE_BULK_CREATION = /* GraphQL */ `
   query AttuneDiscountRedeemCodeBulkCreation($id: ID!) {
     discountRedeemCodeBulkCreation(id: $id) {
@@ -397,6 +397,18 @@ export const DISCOUNT_REDEEM_CODE_BULK_CREATION = /* GraphQL */ `
       codesCount
       importedCount
       failedCount
+    }
+  }
+`;
+
+/**
+ * Which codes of a finished bulk creation Shopify created, read only when some failed (the list
+ * costs ~2 points per code); one page holds a whole batch (REDEEM_CODE_BATCH).
+ */
+export const DISCOUNT_REDEEM_CODE_BULK_CREATION_CODES = /* GraphQL */ `
+  query AttuneDiscountRedeemCodeBulkCreationCodes($id: ID!) {
+    discountRedeemCodeBulkCreation(id: $id) {
+      id
       codes(first: 250) {
         nodes {
           code
@@ -472,6 +484,7 @@ export const DOCUMENTS = {
   DISCOUNT_NODES_QUERY,
   DISCOUNT_REDEEM_CODE_BULK_ADD,
   DISCOUNT_REDEEM_CODE_BULK_CREATION,
+  DISCOUNT_REDEEM_CODE_BULK_CREATION_CODES,
   APP_INSTALLATION_QUERY,
   METAFIELDS_SET,
   METAFIELDS_DELETE,
@@ -548,12 +561,11 @@ export interface RedeemCodeBulkAddResult {
   discountRedeemCodeBulkAdd: { bulkCreation: { id: string; done: boolean; codesCount: number } | null; userErrors: DiscountUserError[] } | null;
 }
 export interface RedeemCodeBulkCreationResult {
+  discountRedeemCodeBulkCreation: { id: string; done: boolean; codesCount: number; importedCount: number; failedCount: number } | null;
+}
+export interface RedeemCodeBulkCreationCodesResult {
   discountRedeemCodeBulkCreation: {
     id: string;
-    done: boolean;
-    codesCount: number;
-    importedCount: number;
-    failedCount: number;
     codes: { nodes: { code: string; discountRedeemCode: { id: string } | null; errors: { code: string | null; message: string }[] }[] };
   } | null;
 }
