@@ -36,9 +36,12 @@ describe("shopify.app.toml", () => {
     expect(toml.embedded).toBe(true);
   });
 
-  it("asks only for read scopes plus write_discounts", () => {
+  it("asks only for read scopes plus write_customers (loyalty sync: customer metafields and tags) and write_discounts", () => {
     const scopes: string[] = toml.access_scopes.scopes.split(",");
-    expect(scopes.filter((s) => s.startsWith("write_"))).toEqual(["write_discounts"]);
+    expect(scopes.filter((s) => s.startsWith("write_"))).toEqual(["write_customers", "write_discounts"]);
+    // write_customers implies read_customers: asking for both would only repeat it.
+    expect(scopes).not.toContain("read_customers");
+    expect(parseEnv({ SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: "s", SHOPIFY_APP_URL: "https://a.example.com" }).SCOPES).toBe(toml.access_scopes.scopes);
   });
 });
 

@@ -92,3 +92,133 @@ export async function pendingOutboxCount(tx: Tx, shop?: string): Promise<number>
   );
   return Number(row?.n ?? 0);
 }
+
+/* ---------------------------------------------------------------- claiming (sync service) */
+
+/**
+ * Takes up to `limit` due rows and leases them until `leaseUntil`: another drainer (another instance)
+ * skips them, and if this one dies mid-send they fall due again when the lease ends (at least once).
+ */
+export async function claimOutbox(tx: Tx, limit: number, leaseUntil: Date, now = new Date()): Promise<OutboxRow[]> {
+  const due = await dueOutbox(tx, limit, now);
+  if (!due.length) return [];
+  const claimed = new Set<number>();
+  // One conditional UPDATE per chunk: a row a concurrent drainer leased first no longer matches.
+  for (let i = 0; i < due.length; i += 500) {
+    const ids = due.slice(i, i + 500).map((r) => r.id);
+    const rows = await query<{ id: number | bigint }>(
+      tx,
+      `UPDATE "LoyaltyOutbox" SET "availableAt" = ?
+       WHERE "status" = 'pending' AND "availableAt" <= ? AND "id" IN (${ids.map(() => "?").join(", ")})
+       RETURNING "id"`,
+      [ts(leaseUntil), ts(now), ...ids],
+    );
+    for (const r of rows) claimed.add(Number(r.id));
+  }
+  return due.filter((r) => claimed.has(r.id));
+}
+
+/** A permanent failure (Shopify refused the write for good): kept, with its reason, never resent. */
+export async function failOutbox(tx: Tx, ids: number[], error: string) {
+  if (!ids.length) return;
+  await exec(
+    tx,
+    `UPDATE "LoyaltyOutbox" SET "status" = 'failed', "attempts" = "attempts" + 1, "error" = ? WHERE "id" IN (${ids.map(() => "?").join(", ")})`,
+    [error.slice(0, 500), ...ids],
+  );
+}
+
+/* ---------------------------------------------------------------- what was last written to Shopify */
+
+export interface SyncState {
+  customerId: string;
+  /** Metafield key -> the compareDigest Shopify returned for the value we last wrote. */
+  digests: Record<string, string>;
+  tierTag: string | null;
+}
+
+function parseDigests(s: string | null): Record<string, string> {
+  try {
+    const v = JSON.parse(s ?? "{}");
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export async function syncStates(tx: Tx, shop: string, customerIds: string[]): Promise<Map<string, SyncState>> {
+  const out = new Map<string, SyncState>();
+  for (let i = 0; i < customerIds.length; i += 500) {
+    const ids = customerIds.slice(i, i + 500);
+    const rows = await query<{ customerId: string; digests: string; tierTag: string | null }>(
+      tx,
+      `SELECT "customerId", "digests", "tierTag" FROM "LoyaltySyncState" WHERE "shopId" = ? AND "customerId" IN (${ids.map(() => "?").join(", ")})`,
+      [shop, ...ids],
+    );
+    for (const r of rows) out.set(r.customerId, { customerId: r.customerId, digests: parseDigests(r.digests), tierTag: r.tierTag });
+  }
+  return out;
+}
+
+export async function saveSyncStates(tx: Tx, shop: string, states: SyncState[], now = new Date()) {
+  for (let i = 0; i < states.length; i += 200) {
+    const chunk = states.slice(i, i + 200);
+    await exec(
+      tx,
+      `INSERT INTO "LoyaltySyncState" ("shopId", "customerId", "digests", "tierTag", "syncedAt") VALUES ${valuesList(chunk.length, 5)}
+       ON CONFLICT ("shopId", "customerId") DO UPDATE SET "digests" = excluded."digests", "tierTag" = excluded."tierTag", "syncedAt" = excluded."syncedAt"`,
+      chunk.flatMap((s) => [shop, s.customerId, JSON.stringify(s.digests), s.tierTag, ts(now)]),
+    );
+  }
+}
+
+export async function definitionsCreatedAt(tx: Tx, shop: string): Promise<Date | null> {
+  const row = await tx.loyaltySyncShop.findUnique({ where: { shopId: shop } });
+  return row?.definitionsAt ?? null;
+}
+
+export async function markDefinitionsCreated(tx: Tx, shop: string, now = new Date()) {
+  await tx.loyaltySyncShop.upsert({ where: { shopId: shop }, create: { shopId: shop, definitionsAt: now }, update: { definitionsAt: now } });
+}
+
+/* ---------------------------------------------------------------- the member state to write */
+
+export interface MemberSyncRow {
+  customerId: string;
+  points: number;
+  pending: number;
+  tierId: string | null;
+  lastActivityAt: Date | null;
+}
+
+/** The cached balances (written by the ledger in the entries' transaction), for many members at once. */
+export async function membersForSync(tx: Tx, shop: string, customerIds: string[]): Promise<Map<string, MemberSyncRow>> {
+  const out = new Map<string, MemberSyncRow>();
+  for (let i = 0; i < customerIds.length; i += 500) {
+    const rows = await tx.loyaltyMember.findMany({
+      where: { shopId: shop, customerId: { in: customerIds.slice(i, i + 500) } },
+      select: { customerId: true, points: true, pending: true, tierId: true, lastActivityAt: true },
+    });
+    for (const r of rows) out.set(r.customerId, r);
+  }
+  return out;
+}
+
+/** The latest program version's config as stored (JSON), or null. */
+export async function latestProgramConfig(tx: Tx, shop: string): Promise<unknown | null> {
+  const row = await tx.loyaltyProgram.findFirst({ where: { shopId: shop }, orderBy: { version: "desc" }, select: { config: true } });
+  if (!row) return null;
+  try {
+    return JSON.parse(row.config);
+  } catch {
+    return null;
+  }
+}
+
+/** customers/redact and shop/redact: what the sync keeps about a customer (or the whole shop). */
+export async function deleteLoyaltySyncData(tx: Tx, shop: string, customerId?: string) {
+  const where = customerId ? { shopId: shop, customerId } : { shopId: shop };
+  await tx.loyaltyOutbox.deleteMany({ where });
+  await tx.loyaltySyncState.deleteMany({ where });
+  if (!customerId) await tx.loyaltySyncShop.deleteMany({ where: { shopId: shop } });
+}

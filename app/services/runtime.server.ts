@@ -1,5 +1,5 @@
 /**
- * Background work: the ingest worker and backfills. ATTUNE_WORKER chooses where the worker runs:
+ * Background work: the ingest worker, backfills and the loyalty sync to Shopify. ATTUNE_WORKER chooses where the worker runs:
  * - inline: in this thread, started with the server (dev server, the demo's child app);
  * - thread: server.mjs runs it on a worker thread, so acknowledging a webhook never queues behind
  *   applying one (the acks and the applies each get a core); the thread relays "applied" here;
@@ -17,6 +17,7 @@ import { engineThread } from "./engine-link.server";
 import { warmEngines } from "./engine.server";
 import { installedShops } from "../models/shop.server";
 import { startRewardPool } from "./reward-pool.server";
+import { startLoyaltySync } from "./loyalty-sync.server";
 
 declare global {
   // eslint-disable-next-line no-var
@@ -41,7 +42,9 @@ export function runIngestWorker(onApplied: (shops: Set<string>) => void = emitAp
   const prune = () => pruneChanges(db(), new Date(Date.now() - CHANGE_RETENTION_MS)).catch((e) => log.error("change feed pruning failed", { error: (e as Error).message }));
   const timer = setInterval(prune, HOUR);
   timer.unref();
-  return { ...worker, stop: async () => (clearInterval(timer), worker.stop()) };
+  // Loyalty changes reach Shopify (metafields, tier tags, Flow) from the outbox, off the request path.
+  const loyaltySync = startLoyaltySync({ db: db() });
+  return { ...worker, stop: async () => (clearInterval(timer), await loyaltySync.stop(), worker.stop()) };
 }
 
 export function ensureRuntime() {

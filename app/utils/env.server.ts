@@ -9,7 +9,7 @@ const schema = z.object({
   SHOPIFY_API_KEY: z.string().min(1, "SHOPIFY_API_KEY is required (the app's client id from the Partner Dashboard)"),
   SHOPIFY_API_SECRET: z.string().min(1, "SHOPIFY_API_SECRET is required (it verifies webhook and app proxy signatures)"),
   SHOPIFY_APP_URL: z.url("SHOPIFY_APP_URL must be the app's public https URL"),
-  SCOPES: z.string().default("read_products,read_customers,read_orders,read_all_orders,write_discounts"),
+  SCOPES: z.string().default("read_products,write_customers,read_orders,read_all_orders,write_discounts"),
   DATABASE_URL: z
     .string()
     .default("file:./prisma/dev.sqlite")

@@ -27,6 +27,9 @@
  *   with the same JSON (or `null`) does it from another process.
  * - app-data metafields: currentAppInstallation { id }, metafieldsSet / metafieldsDelete on it
  *   (what a theme app extension reads as app.metafields); GET /simulator/metafields lists them.
+ * - loyalty sync (LoyaltySyncSim at the end of this file): customer metafields with compareDigest,
+ *   metafield definitions, tagsAdd / tagsRemove, flowTriggerReceive checked against our Flow trigger
+ *   extensions' TOML, injected outages, and a rate limit that can be changed at run time.
  */
 import crypto from "node:crypto";
 import http from "node:http";
@@ -46,6 +49,10 @@ import {
   parse,
   validate,
 } from "graphql";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse as parseToml } from "smol-toml";
 import { bulkQueryErrors } from "./bulk-rules";
 import { type ExecContext, StoreViews, connection } from "./graphql-views";
 import { type AdminFault, Faults, RedeemCodes, type SimRedeemCode } from "./redeem-codes";
@@ -68,6 +75,8 @@ export interface AdminApiOptions {
   schema?: GraphQLSchema;
   /** Log each request to stderr. */
   verbose?: boolean;
+  /** The app's API client id, which `$app` namespaces resolve to (app--<id>). */
+  appClientId?: string;
 }
 
 interface BulkOp {
@@ -111,6 +120,12 @@ export interface AdminApi {
   failAdminApi(fault: AdminFault | null): void;
   /** Requests answered with an injected fault so far. */
   readonly faultedRequests: number;
+  /** Customer metafields, tags, definitions, Flow triggers and failure injection (loyalty sync). */
+  readonly sync: LoyaltySyncSim;
+  /** Changes the leaky bucket (every shop's bucket starts full again). */
+  setRateLimit(bucket: { maximumAvailable: number; restoreRate: number }): void;
+  /** Someone else spends the shop's bucket (another app process): it is left with `left` points. */
+  spendBucket(shop: string, left?: number): void;
 }
 
 export interface SimDiscount {
@@ -139,8 +154,9 @@ const iso = (d: Date | null) => (d ? d.toISOString().replace(/\.\d{3}Z$/, "Z") :
 export function queryCost(schema: GraphQLSchema, doc: DocumentNode, vars: Record<string, unknown> = {}, operationName?: string): number {
   const op = doc.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (!operationName || d.name?.value === operationName));
   if (!op) return 0;
-  const root = op.operation === "mutation" ? schema.getMutationType() : schema.getQueryType();
-  return (op.operation === "mutation" ? 10 : 0) + selectionCost(schema, op.selectionSet, root, vars);
+  // Each mutation field costs 10, so aliasing many mutations into one request saves no points.
+  if (op.operation === "mutation") return 10 * Math.max(1, op.selectionSet.selections.filter((s) => s.kind === Kind.FIELD).length);
+  return selectionCost(schema, op.selectionSet, schema.getQueryType(), vars);
 }
 
 function selectionCost(schema: GraphQLSchema, set: SelectionSetNode | undefined, parent: unknown, vars: Record<string, unknown>): number {
@@ -277,7 +293,8 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
     orders: store.orders.filter((o) => o.createdAt.getTime() < before),
   };
   const views = new StoreViews(store, visible);
-  const bucketSpec = opts.bucket ?? { maximumAvailable: 2000, restoreRate: 100 };
+  let bucketSpec = opts.bucket ?? { maximumAvailable: 2000, restoreRate: 100 };
+  const sync = new LoyaltySyncSim(store, views, opts.appClientId ?? "attune-sim");
   const buckets = new Map<string, { available: number; at: number }>();
   const ops = new Map<string, BulkOp>();
   const failures: { code: string; match?: string }[] = [];
@@ -398,6 +415,7 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
       return mine.length ? opView(mine[mine.length - 1]) : null;
     },
     bulkOperations: (a: Obj, ctx: ExecContext) => connection([...ops.values()].filter((o) => o.shop === shop).reverse().map(opView), (x) => x, a, ctx),
+    ...sync.queryFields(),
   });
 
   const discounts = new Map<string, SimDiscount>();
@@ -488,11 +506,7 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
   }
 
   const mutationRoot = (shop: string) => ({
-    metafieldsSet: (a: Obj) => setMetafields(shop, a.metafields as Obj[]),
-    metafieldsDelete: (a: Obj) => ({
-      deletedMetafields: (a.metafields as Obj[]).map((m) => (metafields.delete(`${shop}|${m.namespace}|${m.key}`) ? { key: m.key } : null)),
-      userErrors: [],
-    }),
+    // metafieldsSet / metafieldsDelete: on the app installation here, on customers in LoyaltySyncSim (spread below).
     discountCodeBasicCreate: (a: Obj) => createDiscount(shop, "DiscountCodeBasic", "basicCodeDiscount", a.basicCodeDiscount as Obj),
     discountCodeFreeShippingCreate: (a: Obj) => createDiscount(shop, "DiscountCodeFreeShipping", "freeShippingCodeDiscount", a.freeShippingCodeDiscount as Obj),
     discountCodeDeactivate: (a: Obj) => deactivateDiscount(shop, String(a.id)),
@@ -508,6 +522,10 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
       }
       return { bulkOperation: opView(op), userErrors: [] };
     },
+    ...sync.mutationFields(shop, (ms) => setMetafields(shop, ms), (ms) => ({
+      deletedMetafields: ms.map((m) => (metafields.delete(`${shop}|${m.namespace}|${m.key}`) ? { key: m.key } : null)),
+      userErrors: [],
+    })),
   });
 
   function fieldResolver(source: Obj, args: Obj, ctx: ExecContext, info: { fieldName: string; parentType: { name: string } }) {
@@ -619,6 +637,8 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
     const m = /^\/admin\/api\/([0-9]{4}-[0-9]{2}|unstable)\/graphql\.json$/.exec(url.pathname);
     if (!m || req.method !== "POST") return send(404, { errors: "Not Found" });
     const shop = String(req.headers["x-shopify-shop-domain"] ?? "");
+    const outage = sync.takeOutage();
+    if (outage) return send(outage, { errors: "Service Unavailable (injected by the simulator)" });
     if (m[1] !== ADMIN_VERSION) return send(404, { errors: `The simulator serves API version ${ADMIN_VERSION} only` });
     if (!shop || !opts.tokens[shop] || req.headers["x-shopify-access-token"] !== opts.tokens[shop]) {
       log.push({ operation: "(unauthorized)", shop, status: 401 });
@@ -668,6 +688,14 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
       return faults.failed;
     },
     metafields: (shop?: string) => [...metafields.values()].filter((m) => !shop || m.shop === shop),
+    sync,
+    setRateLimit: (b) => {
+      bucketSpec = { ...b };
+      buckets.clear();
+    },
+    spendBucket: (shop, left = 0) => {
+      buckets.set(shop, { available: left, at: Date.now() });
+    },
     failNextBulk: (code = "INTERNAL_SERVER_ERROR", match) => failures.push({ code, match }),
     expireBulkOperations: () => {
       for (const op of ops.values()) if (op.status === "COMPLETED") op.status = "EXPIRED";
@@ -681,3 +709,259 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
 }
 
 export type { SimCustomer, SimOrder, SimProduct };
+
+/* ---------------------------------------------------------------- loyalty sync: customer metafields, tags, Flow */
+
+export interface SimCustomerMetafield {
+  customerId: string;
+  namespace: string;
+  key: string;
+  type: string;
+  value: string;
+  compareDigest: string;
+}
+export interface SimMetafieldDefinition {
+  id: string;
+  ownerType: string;
+  namespace: string;
+  key: string;
+  name: string;
+  type: string;
+  access: unknown;
+  capabilities: unknown;
+}
+export interface SimFlowTrigger {
+  shop: string;
+  handle: string;
+  payload: Record<string, unknown>;
+  at: Date;
+}
+
+const EXTENSIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "extensions");
+/** Shopify's documented limit for a trigger payload is 1 MB; the app keeps far below it. */
+const FLOW_PAYLOAD_LIMIT = 1_000_000;
+const INTEGER = /^-?\d+$/;
+
+/** The Flow trigger extensions in extensions/ (handle -> declared fields), as Flow knows them after a deploy. */
+export function flowTriggerExtensions(dir = EXTENSIONS_DIR): Map<string, { type: string; key?: string }[]> {
+  const out = new Map<string, { type: string; key?: string }[]>();
+  if (!fs.existsSync(dir)) return out;
+  for (const name of fs.readdirSync(dir)) {
+    const file = path.join(dir, name, "shopify.extension.toml");
+    if (!fs.existsSync(file)) continue;
+    const toml = parseToml(fs.readFileSync(file, "utf8")) as { extensions?: { type?: string; handle?: string }[]; settings?: { fields?: { type: string; key?: string }[] } };
+    for (const ext of toml.extensions ?? []) {
+      if (ext.type === "flow_trigger" && ext.handle) out.set(ext.handle, toml.settings?.fields ?? []);
+    }
+  }
+  return out;
+}
+
+/**
+ * What the loyalty sync writes, held like Shopify holds it: metafields on customers (compare-and-set
+ * with compareDigest, atomic batches of at most 25, typed by their definitions), tags on customers
+ * (the SimCustomer's own tags, so `customers`/`nodes` queries read them back), metafield definitions,
+ * and Flow trigger runs. Shared by every shop the stand-in serves (it serves one store).
+ */
+export class LoyaltySyncSim {
+  readonly metafields = new Map<string, SimCustomerMetafield>();
+  readonly definitions = new Map<string, SimMetafieldDefinition>();
+  readonly flowTriggers: SimFlowTrigger[] = [];
+  readonly flowExtensions = flowTriggerExtensions();
+  private readonly customers: Map<string, SimCustomer>;
+  private outages: number[] = [];
+  private digestSeq = 0;
+  private definitionSeq = 0;
+
+  constructor(
+    store: SimStore,
+    views: StoreViews,
+    readonly appClientId: string,
+  ) {
+    this.customers = new Map(store.customers.map((c) => [c.id, c]));
+    // Customers read through any query (nodes, customers) carry their metafields.
+    const base = views.customer;
+    views.customer = (c: SimCustomer) => ({ ...base(c), tags: c.tags, ...this.customerFields(c.id) });
+  }
+
+  /** `$app` and `$app:x` resolve to the app's reserved namespace, as Shopify resolves them. */
+  resolveNamespace(ns: unknown): string {
+    const n = typeof ns === "string" && ns ? ns : "$app";
+    if (n === "$app") return `app--${this.appClientId}`;
+    if (n.startsWith("$app:")) return `app--${this.appClientId}--${n.slice(5)}`;
+    return n;
+  }
+
+  /** The next `n` Admin API requests answer HTTP `status` (an outage). */
+  failNext(n: number, status = 503) {
+    for (let i = 0; i < n; i++) this.outages.push(status);
+  }
+  takeOutage(): number | undefined {
+    return this.outages.shift();
+  }
+
+  customerMetafields(customerId: string): SimCustomerMetafield[] {
+    return [...this.metafields.values()].filter((m) => m.customerId === customerId);
+  }
+  customerTags(customerId: string): string[] {
+    return [...(this.customers.get(customerId)?.tags ?? [])];
+  }
+  /** Someone else (the merchant, another process) changes a metafield: its digest changes. */
+  overwrite(customerId: string, namespace: string, key: string, value: string) {
+    const k = `${customerId}|${this.resolveNamespace(namespace)}|${key}`;
+    const m = this.metafields.get(k);
+    if (!m) throw new Error(`no metafield ${k}`);
+    m.value = value;
+    m.compareDigest = this.digest(m.type, value);
+  }
+
+  private digest(type: string, value: string) {
+    // Shopify's digest changes whenever the stored value does; the sequence makes rewrites distinct too.
+    return crypto.createHash("sha256").update(`${type}\n${value}\n${++this.digestSeq}`).digest("hex");
+  }
+
+  private customerId(gid: unknown): string | null {
+    const m = /^gid:\/\/shopify\/Customer\/(\d+)$/.exec(String(gid));
+    return m && this.customers.has(m[1]) ? m[1] : null;
+  }
+
+  private customerFields(id: string) {
+    const mfView = (m: SimCustomerMetafield) => ({ __typename: "Metafield", id: `gid://shopify/Metafield/${m.compareDigest.slice(0, 12)}`, namespace: m.namespace, key: m.key, type: m.type, value: m.value, jsonValue: m.value, compareDigest: m.compareDigest, ownerType: "CUSTOMER" });
+    return {
+      metafields: (a: Obj, ctx: ExecContext) => {
+        const ns = a.namespace === undefined || a.namespace === null ? null : this.resolveNamespace(a.namespace);
+        const keys = Array.isArray(a.keys) ? (a.keys as string[]) : null;
+        const list = this.customerMetafields(id).filter((m) => (!ns || m.namespace === ns) && (!keys || keys.includes(`${m.namespace}.${m.key}`)));
+        return connection(list, mfView, a, ctx);
+      },
+      metafield: (a: Obj) => {
+        const m = this.metafields.get(`${id}|${this.resolveNamespace(a.namespace)}|${a.key}`);
+        return m ? mfView(m) : null;
+      },
+    };
+  }
+
+  queryFields() {
+    return {};
+  }
+
+  private definitionFor(namespace: string, key: string) {
+    return this.definitions.get(`CUSTOMER|${namespace}|${key}`);
+  }
+
+  private setCustomerMetafields(inputs: Obj[]) {
+    if (inputs.length > METAFIELDS_SET_MAX) {
+      throw new GraphQLError(`The input array size of ${inputs.length} is greater than the maximum allowed of ${METAFIELDS_SET_MAX}.`, { extensions: { code: "MAX_INPUT_SIZE_EXCEEDED" } });
+    }
+    const userErrors: { field: string[]; message: string; code: string; elementIndex: number }[] = [];
+    const err = (i: number, field: string, code: string, message: string) => userErrors.push({ field: ["metafields", String(i), field], message, code, elementIndex: i });
+    const planned = inputs.map((m, i) => {
+      const customerId = this.customerId(m.ownerId);
+      const namespace = this.resolveNamespace(m.namespace);
+      const key = String(m.key);
+      const def = this.definitionFor(namespace, key);
+      const type = m.type ? String(m.type) : def?.type;
+      const value = String(m.value);
+      if (!customerId) err(i, "ownerId", "INVALID", "Owner does not exist.");
+      if (!type) err(i, "type", "BLANK", "Type can't be blank");
+      else if (def && def.type !== type) err(i, "type", "INVALID_TYPE", `Type must be ${def.type} (the definition's type).`);
+      if (type === "number_integer" && !INTEGER.test(value)) err(i, "value", "INVALID_VALUE", "Value must be an integer.");
+      if (type === "date" && !/^\d{4}-\d{2}-\d{2}$/.test(value)) err(i, "value", "INVALID_VALUE", "Value must be in YYYY-MM-DD format.");
+      if (type === "single_line_text_field" && /[\r\n]/.test(value)) err(i, "value", "INVALID_VALUE", "Value must be a single line.");
+      const k = `${customerId}|${namespace}|${key}`;
+      const existing = this.metafields.get(k);
+      if ("compareDigest" in m) {
+        // null: only if it does not exist yet; a string: only if it is what is stored now.
+        if (m.compareDigest === null ? existing : existing?.compareDigest !== m.compareDigest) {
+          err(i, "compareDigest", "STALE_OBJECT", "The metafield has been modified since it was loaded.");
+        }
+      }
+      return { k, customerId: customerId ?? "", namespace, key, type: type ?? "", value };
+    });
+    if (userErrors.length) return { metafields: null, userErrors };
+    const out = planned.map((p) => {
+      const row: SimCustomerMetafield = { customerId: p.customerId, namespace: p.namespace, key: p.key, type: p.type, value: p.value, compareDigest: this.digest(p.type, p.value) };
+      this.metafields.set(p.k, row);
+      return { __typename: "Metafield", namespace: row.namespace, key: row.key, value: row.value, type: row.type, compareDigest: row.compareDigest, owner: { __typename: "Customer", id: `gid://shopify/Customer/${row.customerId}` } };
+    });
+    return { metafields: out, userErrors: [] };
+  }
+
+  private createDefinition(d: Obj) {
+    const errors: { field: string[]; message: string; code: string }[] = [];
+    const namespace = this.resolveNamespace(d.namespace);
+    const key = String(d.key ?? "");
+    if (!/^[A-Za-z0-9_-]{2,64}$/.test(key)) errors.push({ field: ["definition", "key"], message: "Key must be 2-64 alphanumeric, hyphen or underscore characters.", code: "INVALID" });
+    if (!d.name) errors.push({ field: ["definition", "name"], message: "Name can't be blank", code: "BLANK" });
+    if (d.ownerType !== "CUSTOMER") errors.push({ field: ["definition", "ownerType"], message: "The simulator supports CUSTOMER definitions only.", code: "INVALID" });
+    if ((d.access as Obj | undefined)?.admin && !namespace.startsWith("app--")) errors.push({ field: ["definition", "access", "admin"], message: "Admin access can only be specified for app-owned metafield definitions.", code: "ADMIN_ACCESS_INPUT_NOT_ALLOWED" });
+    if (this.definitionFor(namespace, key)) errors.push({ field: ["definition", "key"], message: `Key is in use for Customer metafields on the '${namespace}' namespace.`, code: "TAKEN" });
+    if (errors.length) return { createdDefinition: null, userErrors: errors };
+    const def: SimMetafieldDefinition = { id: `gid://shopify/MetafieldDefinition/${7_000_000 + ++this.definitionSeq}`, ownerType: "CUSTOMER", namespace, key, name: String(d.name), type: String(d.type), access: d.access ?? null, capabilities: d.capabilities ?? null };
+    this.definitions.set(`CUSTOMER|${namespace}|${key}`, def);
+    return { createdDefinition: { __typename: "MetafieldDefinition", id: def.id, namespace, key, name: def.name }, userErrors: [] };
+  }
+
+  private tags(op: "add" | "remove", a: Obj) {
+    const id = this.customerId(a.id);
+    if (!id) return { node: null, userErrors: [{ field: ["id"], message: "Resource not found" }] };
+    // Each element may itself be a comma-separated list, as Shopify accepts.
+    const given = (a.tags as string[]).flatMap((t) => t.split(",")).map((t) => t.trim()).filter(Boolean);
+    const c = this.customers.get(id)!;
+    if (op === "add") {
+      for (const t of given) if (!c.tags.some((x) => x.toLowerCase() === t.toLowerCase())) c.tags.push(t);
+    } else {
+      const drop = new Set(given.map((t) => t.toLowerCase()));
+      c.tags.splice(0, c.tags.length, ...c.tags.filter((x) => !drop.has(x.toLowerCase())));
+    }
+    return { node: { __typename: "Customer", id: `gid://shopify/Customer/${id}` }, userErrors: [] };
+  }
+
+  private flow(shop: string, a: Obj) {
+    const handle = typeof a.handle === "string" ? a.handle : "";
+    const fields = this.flowExtensions.get(handle);
+    if (!fields) return { userErrors: [{ field: ["handle"], message: `Trigger '${handle}' not found for this app.` }] };
+    const payload = (a.payload ?? {}) as Record<string, unknown>;
+    if (JSON.stringify(payload).length > FLOW_PAYLOAD_LIMIT) return { userErrors: [{ field: ["payload"], message: "Payload is too large." }] };
+    const errors: { field: string[]; message: string }[] = [];
+    const expected = new Set<string>();
+    for (const f of fields) {
+      const key = f.type === "customer_reference" ? "customer_id" : f.type === "order_reference" ? "order_id" : f.key!;
+      expected.add(key);
+      const v = payload[key];
+      const ok =
+        f.type === "customer_reference" || f.type === "order_reference"
+          ? (typeof v === "number" && Number.isInteger(v)) || (typeof v === "string" && INTEGER.test(v))
+          : f.type === "number_integer"
+            ? typeof v === "number" && Number.isInteger(v)
+            : typeof v === "string";
+      if (!ok) errors.push({ field: ["payload", key], message: `'${key}' is missing or not a ${f.type}.` });
+    }
+    for (const k of Object.keys(payload)) if (!expected.has(k)) errors.push({ field: ["payload", k], message: `'${k}' is not a field of trigger '${handle}'.` });
+    if (!errors.length) this.flowTriggers.push({ shop, handle, payload, at: new Date() });
+    return { userErrors: errors };
+  }
+
+  mutationFields(shop: string, appMetafieldsSet: (inputs: Obj[]) => unknown, appMetafieldsDelete: (inputs: Obj[]) => unknown) {
+    const forCustomers = (inputs: Obj[]) => inputs.length > 0 && inputs.every((m) => String(m.ownerId).startsWith("gid://shopify/Customer/"));
+    return {
+      metafieldsSet: (a: Obj) => (forCustomers(a.metafields as Obj[]) ? this.setCustomerMetafields(a.metafields as Obj[]) : appMetafieldsSet(a.metafields as Obj[])),
+      metafieldsDelete: (a: Obj) => {
+        const inputs = a.metafields as Obj[];
+        if (!forCustomers(inputs)) return appMetafieldsDelete(inputs);
+        return {
+          deletedMetafields: inputs.map((m) => {
+            const k = `${this.customerId(m.ownerId)}|${this.resolveNamespace(m.namespace)}|${m.key}`;
+            return this.metafields.delete(k) ? { __typename: "MetafieldIdentifier", key: m.key, namespace: m.namespace, ownerId: m.ownerId } : null;
+          }),
+          userErrors: [],
+        };
+      },
+      metafieldDefinitionCreate: (a: Obj) => this.createDefinition(a.definition as Obj),
+      tagsAdd: (a: Obj) => this.tags("add", a),
+      tagsRemove: (a: Obj) => this.tags("remove", a),
+      flowTriggerReceive: (a: Obj) => this.flow(shop, a),
+    };
+  }
+}
+const METAFIELDS_SET_MAX = 25;

@@ -48,9 +48,9 @@ export async function createDatabase(admin: { origin: string }): Promise<{ datab
   await migrate(databaseUrl);
   const db = createDb(databaseUrl);
   try {
-    await db.shop.create({ data: { id: E2E_SHOP, scopes: "read_products,read_customers,read_orders,write_discounts", settings: JSON.stringify(SHOP_SETTINGS) } });
+    await db.shop.create({ data: { id: E2E_SHOP, scopes: "read_products,write_customers,read_orders,write_discounts", settings: JSON.stringify(SHOP_SETTINGS) } });
     await db.session.create({
-      data: { id: `offline_${E2E_SHOP}`, shop: E2E_SHOP, state: "e2e", isOnline: false, scope: "read_products,read_customers,read_orders,write_discounts", accessToken: E2E_ACCESS_TOKEN },
+      data: { id: `offline_${E2E_SHOP}`, shop: E2E_SHOP, state: "e2e", isOnline: false, scope: "read_products,write_customers,read_orders,write_discounts", accessToken: E2E_ACCESS_TOKEN },
     });
     await createMerchantOffers(db, E2E_SHOP, { origin: admin.origin, accessToken: E2E_ACCESS_TOKEN });
     await db.backfillJob.create({ data: { shopId: E2E_SHOP, status: "failed", stage: "customers", counts: JSON.stringify({ products: 48 }), error: E2E_IMPORT_ERROR } });

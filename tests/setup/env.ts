@@ -11,7 +11,7 @@ process.env.NODE_ENV = "test";
 process.env.SHOPIFY_API_KEY ??= "attune-test-key";
 process.env.SHOPIFY_API_SECRET ??= "attune-test-secret";
 process.env.SHOPIFY_APP_URL ??= "https://attune.example.com";
-process.env.SCOPES ??= "read_products,read_customers,read_orders,write_discounts";
+process.env.SCOPES ??= "read_products,write_customers,read_orders,write_discounts";
 process.env.ATTUNE_WORKER = "off";
 process.env.DATABASE_URL = `file:${path.join(os.tmpdir(), `attune-test-${process.pid}-${crypto.randomUUID()}.sqlite`)}`;
 await migrate(process.env.DATABASE_URL);

@@ -569,3 +569,117 @@ export interface RedeemCodeBulkCreationCodesResult {
     codes: { nodes: { code: string; discountRedeemCode: { id: string } | null; errors: { code: string | null; message: string }[] }[] };
   } | null;
 }
+/* ---------------------------------------------------------------- loyalty sync (customer metafields, tier tags, Flow) */
+
+/**
+ * App-owned customer metafields ($app:loyalty, i.e. app--<client id>--loyalty): written with
+ * compareDigest, so the digest of what was written comes back for the next compare-and-set.
+ * At most 25 metafields per call (Shopify's limit), atomic.
+ */
+export const LOYALTY_METAFIELDS_SET = /* GraphQL */ `
+  mutation AttuneLoyaltyMetafieldsSet($metafields: [MetafieldsSetInput!]!) {
+    metafieldsSet(metafields: $metafields) {
+      metafields {
+        key
+        compareDigest
+        owner {
+          ... on Customer {
+            id
+          }
+        }
+      }
+      userErrors {
+        field
+        message
+        code
+        elementIndex
+      }
+    }
+  }
+`;
+export const METAFIELDS_SET_LIMIT = 25;
+
+/** The current digests of members' loyalty metafields, read after a compareDigest conflict. */
+export const LOYALTY_METAFIELD_DIGESTS = /* GraphQL */ `
+  query AttuneLoyaltyMetafieldDigests($ids: [ID!]!, $namespace: String!) {
+    nodes(ids: $ids) {
+      ... on Customer {
+        id
+        metafields(first: 10, namespace: $namespace) {
+          nodes {
+            key
+            value
+            compareDigest
+          }
+        }
+      }
+    }
+  }
+`;
+export const LOYALTY_DIGESTS_BATCH = 25;
+
+export const LOYALTY_METAFIELD_DEFINITION_CREATE = /* GraphQL */ `
+  mutation AttuneLoyaltyMetafieldDefinitionCreate($definition: MetafieldDefinitionInput!) {
+    metafieldDefinitionCreate(definition: $definition) {
+      createdDefinition {
+        id
+        namespace
+        key
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+/**
+ * Tier tags for many customers in one request: aliased tagsAdd / tagsRemove (never customerUpdate
+ * with `tags`, which overwrites every other app's and the merchant's tags). Each aliased mutation
+ * costs 10 points like a lone one; the alias only saves round trips.
+ */
+export function tagsBatchDocument(ops: ("add" | "remove")[]): string {
+  const vars = ops.map((_, i) => `$id${i}: ID!, $tags${i}: [String!]!`).join(", ");
+  const fields = ops
+    .map((op, i) => `    t${i}: ${op === "add" ? "tagsAdd" : "tagsRemove"}(id: $id${i}, tags: $tags${i}) {\n      userErrors {\n        field\n        message\n      }\n    }`)
+    .join("\n");
+  return `mutation AttuneLoyaltyTags(${vars}) {\n${fields}\n  }\n`;
+}
+/** An example of the tags batch, for validation (the number and order of operations are the only variable part). */
+export const LOYALTY_TAGS_BATCH_EXAMPLE = tagsBatchDocument(["add", "remove", "add"]);
+export const LOYALTY_TAGS_BATCH = 20;
+
+/** Starts the merchant's workflows that begin with one of our Flow trigger extensions (extensions/attune-flow-*). */
+export const LOYALTY_FLOW_TRIGGER = /* GraphQL */ `
+  mutation AttuneLoyaltyFlowTrigger($handle: String!, $payload: JSON!) {
+    flowTriggerReceive(handle: $handle, payload: $payload) {
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+`;
+
+export const LOYALTY_SYNC_DOCUMENTS = {
+  LOYALTY_METAFIELDS_SET,
+  LOYALTY_METAFIELD_DIGESTS,
+  LOYALTY_METAFIELD_DEFINITION_CREATE,
+  LOYALTY_TAGS_BATCH_EXAMPLE,
+  LOYALTY_FLOW_TRIGGER,
+} as const;
+
+export interface LoyaltyMetafieldsSetResult {
+  metafieldsSet: {
+    metafields: { key: string; compareDigest: string; owner: { id?: string } }[] | null;
+    userErrors: { field: string[] | null; message: string; code: string | null; elementIndex: number | null }[];
+  } | null;
+}
+export interface LoyaltyDigestsResult {
+  nodes: ({ id?: string; metafields?: { nodes: { key: string; value: string; compareDigest: string }[] } } | null)[];
+}
+export interface UserErrorsPayload {
+  userErrors: { field: string[] | null; message: string; code?: string | null }[];
+}
