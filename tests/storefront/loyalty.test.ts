@@ -7,48 +7,16 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import { describe, expect, test, vi } from "vitest";
 import { createLiquidEnv } from "../../scripts/preview/liquid-env";
+import { memberView, XSS } from "../fixtures/loyalty-view";
 
 const { JSDOM } = createRequire(import.meta.url)("jsdom") as { JSDOM: new (html: string, options: Record<string, unknown>) => { window: any } };
 
 const EXT = path.resolve(__dirname, "../../extensions/attune-theme");
 const env = createLiquidEnv({ extensionDir: EXT });
 const JS = fs.readFileSync(path.join(EXT, "assets/attune-loyalty.js"), "utf8");
-const XSS = `<img src=x onerror="alert(1)">`;
 
 type Call = { url: string; method: string; body: any };
 type Answer = { status: number; body: unknown } | "network-error";
-
-/** The contract answer of GET <proxy>/loyalty for a member (docs/loyalty.md). */
-function memberView(over: Record<string, unknown> = {}) {
-  return {
-    enabled: true,
-    signedIn: true,
-    points: 620,
-    pending: 150,
-    owed: 0,
-    tier: { id: "silver", name: "Silver" },
-    nextTier: { id: "gold", name: "Gold", remaining: 12_345, basis: "spend" },
-    nextExpiry: { points: 100, at: "2027-03-01T00:00:00.000Z" },
-    tiers: [
-      { id: "bronze", name: "Bronze", threshold: 0 },
-      { id: "silver", name: "Silver", threshold: 20_000 },
-      { id: "gold", name: "Gold", threshold: 50_000 },
-    ],
-    rewards: [
-      { id: "r5", title: `$5 off ${XSS}`, kind: "amount", value: 500, cost: 500, minOrderCents: null, redeemable: true },
-      { id: "r-ship", title: "Free shipping", kind: "free_shipping", value: 0, cost: 300, minOrderCents: 2000, redeemable: true },
-      { id: "r20", title: "20% off", kind: "percentage", value: 20, cost: 2000, minOrderCents: null, redeemable: false },
-    ],
-    history: [
-      { id: "le_1", key: "earn:1001", kind: "earn", points: 0, pending: 150, owed: 0, reason: null, orderId: "1001", actor: null, createdAt: "2026-12-01T10:00:00.000Z" },
-      { id: "le_2", key: "redeem:rd_1", kind: "redeem", points: -300, pending: 0, owed: 0, reason: null, orderId: null, actor: null, createdAt: "2026-11-20T10:00:00.000Z" },
-      { id: "le_3", key: "signup:7", kind: "bonus", points: 100, pending: 0, owed: 0, reason: null, orderId: null, actor: null, createdAt: "2026-11-01T10:00:00.000Z" },
-    ],
-    birthdaySet: false,
-    redemptions: [],
-    ...over,
-  };
-}
 
 async function page(opts: { customer?: boolean; settings?: Record<string, unknown>; answers: (c: Call) => Answer }) {
   const html = await env.renderBlock("loyalty", { customer: opts.customer === false ? null : { id: "7", first_name: "Ana" }, settings: opts.settings, id: "b1" });
