@@ -18,6 +18,13 @@
  *   nodes(ids:) read them back; discountCodeDeactivate ends one now (EXPIRED) and discountCodeDelete
  *   removes it, both with a userError for an id the shop does not have; GET /simulator/discounts
  *   lists them (tests, e2e).
+ * - redeem codes (redeem-codes.ts): discountRedeemCodeBulkAdd as an asynchronous job polled with
+ *   discountRedeemCodeBulkCreation(id) (done from the second read on, per-code errors for duplicates),
+ *   every code unique per shop across discounts; findCode() / GET /simulator/discount-codes?shop=&code=
+ *   say which discount a code belongs to (a storefront cart applying it).
+ * - Admin API faults on demand: failAdminApi({ status, operations, shops, count }) answers matching requests
+ *   with an HTTP error (503 by default) until cleared with failAdminApi(null); POST /simulator/faults
+ *   with the same JSON (or `null`) does it from another process.
  * - app-data metafields: currentAppInstallation { id }, metafieldsSet / metafieldsDelete on it
  *   (what a theme app extension reads as app.metafields); GET /simulator/metafields lists them.
  */
@@ -41,6 +48,7 @@ import {
 } from "graphql";
 import { bulkQueryErrors } from "./bulk-rules";
 import { type ExecContext, StoreViews, connection } from "./graphql-views";
+import { type AdminFault, Faults, RedeemCodes, type SimRedeemCode } from "./redeem-codes";
 import { loadAdminSchema } from "./schema";
 import type { SimCustomer, SimOrder, SimProduct, SimStore } from "./store";
 
@@ -95,6 +103,14 @@ export interface AdminApi {
   metafields(shop?: string): { shop: string; ownerId: string; namespace: string; key: string; type: string; value: string }[];
   /** Code discounts created through the API, per shop. */
   discounts(shop?: string): SimDiscount[];
+  /** Every redeem code (a discount's own code and bulk-added ones), per shop. */
+  redeemCodes(shop?: string): SimRedeemCode[];
+  /** The discount a code redeems, as a cart applying it would look it up (null: no such code). */
+  findCode(shop: string, code: string): { code: string; discount: SimDiscount } | null;
+  /** Makes the Admin API fail (see AdminFault); null clears it. */
+  failAdminApi(fault: AdminFault | null): void;
+  /** Requests answered with an injected fault so far. */
+  readonly faultedRequests: number;
 }
 
 export interface SimDiscount {
@@ -369,10 +385,10 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
     nodes: (a: Obj) => (a.ids as string[]).map((id) => discountNode(shop, id) ?? views.node(id)),
     currentAppInstallation: { __typename: "AppInstallation", id: installationId(shop) },
     codeDiscountNodeByCode: (a: Obj) => {
-      const code = String(a.code).toLowerCase();
-      const d = [...discounts.values()].find((x) => x.shop === shop && x.code.toLowerCase() === code);
-      return d ? discountView(d) : null;
+      const c = redeem.find(shop, String(a.code));
+      return c ? discountNode(shop, c.discountId) : null;
     },
+    discountRedeemCodeBulkCreation: (a: Obj) => redeem.bulkCreation(shop, String(a.id)),
     bulkOperation: (a: Obj) => {
       const op = ops.get(String(a.id));
       return op && op.shop === shop ? opView(op) : null;
@@ -405,7 +421,7 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
     if (input.context && input.customerSelection) err("context", "INVALID", "Only one of context or customerSelection can be provided");
     if (!input.context && !input.customerSelection) err("context", "BLANK", "Context can't be blank");
     if (type === "DiscountCodeBasic" && !(input.customerGets as Obj | undefined)?.value) err("customerGets", "BLANK", "Customer gets value can't be blank");
-    if (code && [...discounts.values()].some((d) => d.shop === shop && d.code.toLowerCase() === code.toLowerCase())) err("code", "TAKEN", "Code must be unique. Please try a different code.");
+    if (code && redeem.taken(shop, code)) err("code", "TAKEN", "Code must be unique. Please try a different code.");
     if (input.endsAt && input.startsAt && Date.parse(String(input.endsAt)) <= Date.parse(String(input.startsAt))) err("endsAt", "INVALID", "Ends at needs to be after starts_at");
     if (errors.length) return { codeDiscountNode: null, userErrors: errors };
     const d: SimDiscount = {
@@ -422,6 +438,7 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
       minimumRequirement: input.minimumRequirement ?? null,
     };
     discounts.set(d.id, d);
+    redeem.add(shop, code, d.id);
     return { codeDiscountNode: discountView(d), userErrors: [] };
   }
   const missingDiscount = { field: ["id"], code: "INVALID", message: "Discount does not exist" };
@@ -437,11 +454,19 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
     const d = discounts.get(id);
     if (!d || d.shop !== shop) return { deletedCodeDiscountId: null, userErrors: [missingDiscount] };
     discounts.delete(id);
+    redeem.removeDiscount(id);
     return { deletedCodeDiscountId: id, userErrors: [] };
   }
   const discountNode = (shop: string, id: string) => {
     const d = discounts.get(id);
     return d && d.shop === shop ? discountView(d) : null;
+  };
+  const redeem = new RedeemCodes((shop, id) => discountNode(shop, id) !== null, discountNode);
+  const faults = new Faults();
+  const findCode = (shop: string, code: string) => {
+    const c = redeem.find(shop, code);
+    const d = c ? discounts.get(c.discountId) : undefined;
+    return c && d ? { code: c.code, discount: d } : null;
   };
 
   const metafields = new Map<string, { shop: string; ownerId: string; namespace: string; key: string; type: string; value: string }>();
@@ -472,6 +497,7 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
     discountCodeFreeShippingCreate: (a: Obj) => createDiscount(shop, "DiscountCodeFreeShipping", "freeShippingCodeDiscount", a.freeShippingCodeDiscount as Obj),
     discountCodeDeactivate: (a: Obj) => deactivateDiscount(shop, String(a.id)),
     discountCodeDelete: (a: Obj) => deleteDiscount(shop, String(a.id)),
+    discountRedeemCodeBulkAdd: (a: Obj) => redeem.bulkAdd(shop, String(a.discountId), (a.codes ?? []) as Obj[]),
     bulkOperationRunQuery: (a: Obj) => runBulk(shop, String(a.query), a.groupObjects === true),
     bulkOperationCancel: (a: Obj) => {
       const op = ops.get(String(a.id));
@@ -561,6 +587,23 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
       const shop = url.searchParams.get("shop");
       return send(200, [...metafields.values()].filter((m) => !shop || m.shop === shop));
     }
+    if (req.method === "GET" && url.pathname === "/simulator/discount-codes") {
+      const found = findCode(url.searchParams.get("shop") ?? "", url.searchParams.get("code") ?? "");
+      return found ? send(200, found) : send(404, { errors: "Not Found" });
+    }
+    if (req.method === "POST" && url.pathname === "/simulator/faults") {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        try {
+          faults.set(JSON.parse(Buffer.concat(chunks).toString("utf8") || "null") as AdminFault | null);
+          send(200, { ok: true });
+        } catch {
+          send(400, { errors: "body is not JSON" });
+        }
+      });
+      return;
+    }
     if (req.method === "GET" && url.pathname === "/simulator/discounts") {
       const shop = url.searchParams.get("shop");
       return send(200, [...discounts.values()].filter((d) => !shop || d.shop === shop));
@@ -591,8 +634,13 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
         return send(400, { errors: "body is not JSON" });
       }
       try {
-        const out = await graphqlRequest(shop, body);
         const name = typeof body.query === "string" ? (/(?:query|mutation)\s+(\w+)/.exec(body.query)?.[1] ?? "(anonymous)") : "(none)";
+        const fault = faults.hit(name, shop);
+        if (fault !== null) {
+          log.push({ operation: name, shop, status: fault });
+          return send(fault, { errors: "Service Unavailable (injected by the simulator)" });
+        }
+        const out = await graphqlRequest(shop, body);
         log.push({ operation: name, shop, status: out.status });
         if (opts.verbose) process.stderr.write(`[admin-api] ${shop} ${name}\n`);
         send(out.status, out.json);
@@ -613,6 +661,12 @@ export async function startAdminApi(opts: AdminApiOptions): Promise<AdminApi> {
       return downloads;
     },
     discounts: (shop?: string) => [...discounts.values()].filter((d) => !shop || d.shop === shop),
+    redeemCodes: (shop?: string) => redeem.list(shop),
+    findCode,
+    failAdminApi: (f) => faults.set(f),
+    get faultedRequests() {
+      return faults.failed;
+    },
     metafields: (shop?: string) => [...metafields.values()].filter((m) => !shop || m.shop === shop),
     failNextBulk: (code = "INTERNAL_SERVER_ERROR", match) => failures.push({ code, match }),
     expireBulkOperations: () => {

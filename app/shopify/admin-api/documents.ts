@@ -364,6 +364,67 @@ export const DISCOUNT_NODES_QUERY = /* GraphQL */ `
 `;
 export const DISCOUNT_NODES_BATCH = 50;
 
+/* ---------------------------------------------------------------- loyalty reward discounts (issue #13) */
+
+/**
+ * Built for Shopify 5.5.3: one app-owned code discount per catalogue reward (created with the same
+ * DISCOUNT_CODE_BASIC_CREATE / DISCOUNT_CODE_FREE_SHIPPING_CREATE documents as offers, `context: { all: ALL }`,
+ * `usageLimit: 1`), and its single-use codes added to it in batches with discountRedeemCodeBulkAdd
+ * (at most REDEEM_CODE_BATCH codes per call, asynchronous: poll discountRedeemCodeBulkCreation until
+ * `done`). app/services/reward-pool.server.ts keeps the pool topped up.
+ */
+export const REDEEM_CODE_BATCH = 250;
+
+export const DISCOUNT_REDEEM_CODE_BULK_ADD = /* GraphQL */ `
+  mutation AttuneDiscountRedeemCodeBulkAdd($discountId: ID!, $codes: [DiscountRedeemCodeInput!]!) {
+    discountRedeemCodeBulkAdd(discountId: $discountId, codes: $codes) {
+      bulkCreation {
+        id
+        done
+        codesCount
+      }
+      userErrors {${DISCOUNT_USER_ERRORS}}
+    }
+  }
+`;
+
+/** A bulk creation's progress (cheap: no per-code list). */
+export const DISCOUNT_REDEEM_CODE_BULK_CREATION = /* GraphQL */ `
+  query AttuneDiscountRedeemCodeBulkCreation($id: ID!) {
+    discountRedeemCodeBulkCreation(id: $id) {
+      id
+      done
+      codesCount
+      importedCount
+      failedCount
+    }
+  }
+`;
+
+/**
+ * Which codes of a finished bulk creation Shopify created, read only when some failed (the list
+ * costs ~2 points per code); one page holds a whole batch (REDEEM_CODE_BATCH).
+ */
+export const DISCOUNT_REDEEM_CODE_BULK_CREATION_CODES = /* GraphQL */ `
+  query AttuneDiscountRedeemCodeBulkCreationCodes($id: ID!) {
+    discountRedeemCodeBulkCreation(id: $id) {
+      id
+      codes(first: 250) {
+        nodes {
+          code
+          discountRedeemCode {
+            id
+          }
+          errors {
+            code
+            message
+          }
+        }
+      }
+    }
+  }
+`;
+
 /* ---------------------------------------------------------------- app-data metafields (theme settings) */
 
 /** The app's installation: owner of app-data metafields, which theme app extensions read as `app.metafields`. */
@@ -421,6 +482,9 @@ export const DOCUMENTS = {
   DISCOUNT_CODE_DELETE,
   DISCOUNT_CODE_BY_CODE,
   DISCOUNT_NODES_QUERY,
+  DISCOUNT_REDEEM_CODE_BULK_ADD,
+  DISCOUNT_REDEEM_CODE_BULK_CREATION,
+  DISCOUNT_REDEEM_CODE_BULK_CREATION_CODES,
   APP_INSTALLATION_QUERY,
   METAFIELDS_SET,
   METAFIELDS_DELETE,
@@ -491,4 +555,17 @@ export interface DiscountUserError {
   field: string[] | null;
   code: string | null;
   message: string;
+}
+
+export interface RedeemCodeBulkAddResult {
+  discountRedeemCodeBulkAdd: { bulkCreation: { id: string; done: boolean; codesCount: number } | null; userErrors: DiscountUserError[] } | null;
+}
+export interface RedeemCodeBulkCreationResult {
+  discountRedeemCodeBulkCreation: { id: string; done: boolean; codesCount: number; importedCount: number; failedCount: number } | null;
+}
+export interface RedeemCodeBulkCreationCodesResult {
+  discountRedeemCodeBulkCreation: {
+    id: string;
+    codes: { nodes: { code: string; discountRedeemCode: { id: string } | null; errors: { code: string | null; message: string }[] }[] };
+  } | null;
 }
