@@ -5,6 +5,7 @@
  *   applying one (the acks and the applies each get a core); the thread relays "applied" here;
  * - off: nowhere in this process (tests drain explicitly; or dedicated workers elsewhere).
  */
+import { isMainThread } from "node:worker_threads";
 import { db } from "../db.server";
 import { env } from "../utils/env.server";
 import { log } from "../utils/log.server";
@@ -15,6 +16,7 @@ import { emitApplied } from "./data-applied.server";
 import { engineThread } from "./engine-link.server";
 import { warmEngines } from "./engine.server";
 import { installedShops } from "../models/shop.server";
+import { startRewardPool } from "./reward-pool.server";
 
 declare global {
   // eslint-disable-next-line no-var
@@ -49,6 +51,13 @@ export function ensureRuntime() {
   // Serving process: build installed shops' engines now, not on a shopper's first request (where
   // the engines live: on the engine thread, which warms its own, or here).
   if (!engineThread()) setTimeout(() => void warmInstalledShops(), 0);
+  // Loyalty reward code pools: Admin API work in the background, on the thread that takes the
+  // redemptions (a redemption wakes it to refill; reward-pool.server.ts). The worker and engine
+  // threads load this module too: one loop per process.
+  if (isMainThread) {
+    const pool = startRewardPool();
+    for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void pool.stop());
+  }
   if (env().ATTUNE_WORKER !== "inline") return;
   global.__attuneWorker = runIngestWorker();
   // On shutdown, let the worker finish its current transaction (an interrupted one would only be redone).
