@@ -19,6 +19,8 @@ const steps: Step[] = [
   { name: "typecheck:checkout", cmd: bin("tsc"), args: ["-p", "extensions/attune-checkout"] },
   // The same extension source against the 2026-07 types the checkout tester's mocks implement.
   { name: "typecheck:checkout@tester", cmd: bin("tsc"), args: ["-p", "extensions/attune-checkout/tsconfig.tester.json"] },
+  { name: "typecheck:account", cmd: bin("tsc"), args: ["-p", "extensions/attune-account"] },
+  { name: "typecheck:account@tester", cmd: bin("tsc"), args: ["-p", "extensions/attune-account/tsconfig.tester.json"] },
   { name: "theme-check", cmd: bin("tsx"), args: ["scripts/theme-check.ts"] },
   { name: "sizes", cmd: bin("tsx"), args: ["scripts/asset-sizes.ts"] },
   { name: "build", cmd: bin("remix"), args: ["build"] },

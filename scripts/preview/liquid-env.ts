@@ -75,7 +75,7 @@ export interface LiquidEnv {
 
 const SCHEMA_RE = /{%-?\s*schema\s*-?%}([\s\S]*?){%-?\s*endschema\s*-?%}/;
 
-const DEFAULT_TEMPLATE: Record<string, string> = { home: "index", product: "product", cart: "cart", quiz: "page" };
+const DEFAULT_TEMPLATE: Record<string, string> = { home: "index", product: "product", cart: "cart", quiz: "page", loyalty: "page" };
 
 function readJson(file: string): Record<string, unknown> {
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>) : {};
@@ -219,7 +219,7 @@ export function createLiquidEnv(options: LiquidEnvOptions = {}): LiquidEnv {
       template: ctx.template ?? { name: schema.target === "body" ? "index" : (DEFAULT_TEMPLATE[name] ?? "index") },
       request: { locale: { iso_code: locale }, design_mode: false, ...(ctx.request ?? {}) },
       app: ctx.app ?? { metafields: {} },
-      routes: { root_url: "/", cart_url: "/cart", cart_add_url: "/cart/add", cart_change_url: "/cart/change", cart_update_url: "/cart/update" },
+      routes: { root_url: "/", cart_url: "/cart", cart_add_url: "/cart/add", cart_change_url: "/cart/change", cart_update_url: "/cart/update", account_login_url: "/account/login", account_register_url: "/account/register" },
       ...(ctx.globals ?? {}),
     };
   };

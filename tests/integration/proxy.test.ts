@@ -12,6 +12,7 @@ import { putRule, removeRule } from "../../app/models/shop-config.server";
 import { signedProxyQuery } from "../../scripts/simulator/sign";
 import { seedStore } from "../helpers/store";
 import { SECRET } from "../helpers/webhooks";
+import { callRoute, type RouteHandler } from "../helpers/routes";
 import * as recsRoute from "../../app/routes/proxy.recommendations";
 import * as offerRoute from "../../app/routes/proxy.offer";
 import * as eventsRoute from "../../app/routes/proxy.events";
@@ -25,15 +26,8 @@ const A = `a-${crypto.randomUUID().slice(0, 8)}.myshopify.com`;
 const B = `b-${crypto.randomUUID().slice(0, 8)}.myshopify.com`;
 const APP = "https://attune.example.com";
 
-type Handler = (args: any) => Promise<Response>;
-async function call(handler: Handler, request: Request): Promise<Response> {
-  try {
-    return await handler({ request, params: {}, context: {} });
-  } catch (e) {
-    if (e instanceof Response) return e;
-    throw e;
-  }
-}
+type Handler = RouteHandler;
+const call = callRoute;
 
 function proxyUrl(path: string, shop: string, params: Record<string, string> = {}, customer = "", secret = SECRET()): string {
   return `${APP}/proxy/${path}?${signedProxyQuery(secret, shop, params, customer)}`;

@@ -40,7 +40,7 @@ describe("extension inventory and limits", () => {
   test("one theme extension with ≤ 30 blocks, exactly one app embed, ≤ 100 KB of Liquid", () => {
     expect(fs.readFileSync(path.join(EXT, "shopify.extension.toml"), "utf8")).toMatch(/^type = "theme"$/m);
     const blocks = env.blocks();
-    expect(blocks).toEqual(["cart", "embed", "home", "product", "quiz"]);
+    expect(blocks).toEqual(["cart", "embed", "home", "loyalty", "product", "quiz"]);
     expect(blocks.length).toBeLessThanOrEqual(30);
     expect(blocks.filter((b) => env.blockSchema(b).target === "body")).toEqual(["embed"]);
     const liquid = ["blocks", "snippets"].flatMap((d) =>
@@ -284,7 +284,7 @@ describe("assets", () => {
   });
 
   test("theme JS never writes proxy data with innerHTML/insertAdjacentHTML/document.write", () => {
-    for (const f of ["attune.js", "attune-embed.js"]) {
+    for (const f of ["attune.js", "attune-embed.js", "attune-loyalty.js"]) {
       const js = fs.readFileSync(path.join(EXT, "assets", f), "utf8");
       expect(js).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(/);
       expect(js).not.toMatch(/Number\(\s*\w*\.?(variantId|productId|id)\b/);

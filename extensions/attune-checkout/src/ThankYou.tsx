@@ -1,9 +1,16 @@
 /** @jsxImportSource preact */
-// purchase.thank-you.block.render — the order is placed, so offers link to a buy-again cart permalink.
+// purchase.thank-you.block.render — the points this order earned, then offers linking to a buy-again cart permalink.
 import '@shopify/ui-extensions/preact';
 import { render } from 'preact';
 import { Upsell } from './upsell';
+import { ThankYouPoints } from './points';
 
 export default async () => {
-  render(<Upsell api={shopify} placement="thank_you" />, document.body);
+  render(
+    <>
+      <ThankYouPoints api={shopify} />
+      <Upsell api={shopify} placement="thank_you" />
+    </>,
+    document.body,
+  );
 };

@@ -36,7 +36,8 @@ test('thank-you page links each offer to a buy-again cart permalink', async () =
   expect(button.getAttribute('href') ?? (button as any).href).toBe('https://mock-shop.myshopify.com/cart/9007199254740995:1');
   expect(document.body.textContent).toContain('Refill pack');
   expect(document.body.textContent).toContain('thankYouHeading');
-  const [url, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+  // The points line asks /api/checkout/loyalty beside it (tests/ThankYouPoints.test.ts).
+  const [url, init] = (fetch.mock.calls as unknown as [string, RequestInit][]).find(([u]) => u.includes('/upsell'))!;
   expect(url).toBe('https://attune.test/api/checkout/upsell?placement=thank_you');
   expect((init.headers as Record<string, string>).Authorization).toBe('Bearer jwt-ty');
 });
