@@ -6,11 +6,11 @@
 import { db } from "../db.server";
 import { EXAMPLE_PROGRAM, parseProgram } from "../engine/loyalty/program";
 import type { ProgramConfig, ProgramPreview } from "../engine/loyalty/types";
-import { listAudit, recordAudit } from "../models/audit.server";
+import { listAudit } from "../models/audit.server";
 import { adjustPoints, getProgram, importBalances, ledgerRows, listMembers, memberSummary, programPreview, saveProgram } from "../models/loyalty.server";
+import { knownCustomerIds } from "../models/customers.server";
 import { getPersonalizationOptOut } from "../models/opt-out.server";
 import { getShop } from "../models/shop.server";
-import { writeTransaction } from "../models/sql.server";
 import { csvRow, parseCsv } from "../utils/csv";
 import { customerIdOf } from "../utils/customer-id";
 import type { FieldErrors } from "../utils/form-errors.server";
@@ -28,7 +28,7 @@ export function programFieldErrors(errors: { path: string; message: string }[]):
 }
 
 export async function loyaltySettings(shop: string) {
-  const [stored, shopRow, [saved]] = await Promise.all([getProgram(db(), shop), getShop(db(), shop), listAudit(db(), shop, { entityType: "loyalty_program", limit: 1 })]);
+  const [stored, shopRow, [saved]] = await Promise.all([getProgram(db(), shop), getShop(db(), shop), listAudit(db(), shop, { entityType: "loyalty-program", limit: 1 })]);
   return {
     version: stored?.version ?? 0,
     config: (stored?.config ?? { ...EXAMPLE_PROGRAM, enabled: false }) as ProgramConfig,
@@ -46,18 +46,13 @@ export async function previewProgramInput(shop: string, input: unknown, now = ne
   return { ok: true, config: parsed.value, preview: await programPreview(db(), shop, parsed.value, now) };
 }
 
-/** Saves a new version, with an audit entry that says what it did to members' tiers. */
+/** Saves a new version (the model records it in the audit log with the staff member). */
 export async function saveProgramInput(shop: string, actor: string, input: unknown): Promise<Parsed<{ version: number; preview: ProgramPreview }>> {
   const p = await previewProgramInput(shop, input);
   if (!p.ok) return p;
   const saved = await saveProgram(db(), shop, actor, p.config);
-  if (!saved.ok) return { ok: false, errors: saved.errors };
-  const { version } = saved.value;
-  const effect = p.preview.changeTier ? `; ${p.preview.changeTier} members changed tier (${p.preview.moveUp} up, ${p.preview.moveDown} down)` : "";
-  await writeTransaction(db(), (tx) =>
-    recordAudit(tx, shop, { actor, action: "save", entityType: "loyalty_program", entityId: String(version), summary: `Saved loyalty program version ${version} (${p.config.enabled ? "on" : "off"})${effect}` }),
-  );
-  return { ok: true, version, preview: p.preview };
+  if (!saved.ok) return { ok: false, errors: programFieldErrors(Object.entries(saved.errors).map(([path, message]) => ({ path, message }))) };
+  return { ok: true, version: saved.value.version, preview: p.preview };
 }
 
 /* ------------------------------------------------------------------ members */
@@ -91,11 +86,12 @@ export async function adjustMember(shop: string, actor: string, customerIdRaw: u
   else if (reason.length > REASON_MAX) errors.reason = `Keep the reason under ${REASON_MAX} characters`;
   if (Object.keys(errors).length) return { ok: false, errors };
   if ((await getPersonalizationOptOut(db(), shop, customerId!)) === null) return { ok: false, errors: { _form: `No customer ${customerId} in this store` } };
+  // The model writes the entry (with the actor) and its audit record in one transaction.
   const r = await adjustPoints(db(), shop, actor, customerId!, delta, reason);
-  if (!r.ok) return { ok: false, errors: r.errors };
-  await writeTransaction(db(), (tx) =>
-    recordAudit(tx, shop, { actor, action: "adjust", entityType: "loyalty_member", entityId: customerId!, summary: `${delta > 0 ? "Added" : "Removed"} ${Math.abs(delta)} points for customer ${customerId}: ${reason}` }),
-  );
+  if (!r.ok) {
+    const { customerId: notMember, ...rest } = r.errors;
+    return { ok: false, errors: notMember ? { ...rest, _form: notMember } : rest };
+  }
   return { ok: true, balance: r.value.balance, delta };
 }
 
@@ -176,7 +172,6 @@ export interface ImportReport {
   rows: number;
   imported: number;
   skipped: number;
-  points: number;
   errors: LineError[];
 }
 
@@ -186,16 +181,17 @@ export interface ImportReport {
  * left out and reported; the rest still import.
  */
 export async function importOpeningBalances(shop: string, actor: string, text: string, dryRun: boolean): Promise<ImportReport> {
-  const { rows, errors } = parseBalancesCsv(text);
-  const r = rows.length ? await importBalances(db(), shop, actor, rows, { dryRun }) : { imported: 0, skipped: 0, errors: [] };
-  const failed = new Set(r.errors.map((e) => e.line));
-  const points = rows.filter((x) => !failed.has(x.line)).reduce((n, x) => n + x.points, 0);
-  if (!dryRun && r.imported > 0) {
-    await writeTransaction(db(), (tx) =>
-      recordAudit(tx, shop, { actor, action: "import", entityType: "loyalty_import", entityId: new Date().toISOString(), summary: `Imported opening balances for ${r.imported} customers (${r.skipped} already imported, ${errors.length + r.errors.length} lines refused)` }),
-    );
+  const parsed = parseBalancesCsv(text);
+  const errors = [...parsed.errors];
+  // A typo must not create a member nobody is: only customers Attune holds for this shop import.
+  const known = await knownCustomerIds(db(), shop, parsed.rows.map((x) => x.customerId));
+  const rows: BalanceRow[] = [];
+  for (const x of parsed.rows) {
+    if (known.has(x.customerId)) rows.push(x);
+    else errors.push({ line: x.line, message: `Customer ${x.customerId} is not a customer of this store (if the store history is still importing, try again when it is done)` });
   }
-  return { dryRun, rows: rows.length + errors.length, imported: r.imported, skipped: r.skipped, points, errors: [...errors, ...r.errors].sort((a, b) => a.line - b.line) };
+  const r = rows.length ? await importBalances(db(), shop, actor, rows, { dryRun }) : { imported: 0, skipped: 0, errors: [] };
+  return { dryRun, rows: parsed.rows.length + parsed.errors.length, imported: r.imported, skipped: r.skipped, errors: [...errors, ...r.errors].sort((a, b) => a.line - b.line) };
 }
 
 /**
