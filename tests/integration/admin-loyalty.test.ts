@@ -16,6 +16,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../app/db.server";
 import { EXAMPLE_PROGRAM } from "../../app/engine/loyalty/program";
 import type { ProgramConfig } from "../../app/engine/loyalty/types";
+import { getProgram, lockMember, postEntries } from "../../app/models/loyalty.server";
+import { writeTransaction } from "../../app/models/sql.server";
 import { sessionStorage } from "../../app/shopify.server";
 import { ledgerCsv } from "../../app/services/loyalty-admin.server";
 import { parseCsv } from "../../app/utils/csv";
@@ -68,8 +70,10 @@ async function upload(intent: string, csv: string) {
 // 60 customers (more than a members page); ids above 2^53, as Shopify's are.
 const CUSTOMERS = Array.from({ length: 60 }, (_, i) => String(9_007_199_254_740_993n + BigInt(i)));
 const OUTSIDER = "7000000000000000001"; // not a customer of the shop
-/** Opening balances: points basis tiers, so the imported points place members in tiers. */
+/** Opening balances (they do not count toward tiers: only points earned on orders do). */
 const BALANCE = (i: number) => (i % 6) * 400; // 0, 400, ..., 2000
+/** Points earned on orders (tiers are by points earned here). */
+const EARNED = (i: number) => (i % 5) * 450; // 0, 450, ..., 1800
 
 const PROGRAM: ProgramConfig = {
   ...EXAMPLE_PROGRAM,
@@ -145,7 +149,7 @@ describe("opening-balance import", () => {
       `abc,,10`,
       `${CUSTOMERS[1]},,99`,
       `${CUSTOMERS[2]},,-5`,
-      `"${CUSTOMERS[3]}",,"1,5"`,
+      `"${CUSTOMERS[3]}",,"1.5"`,
     ].join("\r\n");
   const line = (n: number) => n + 2 + CUSTOMERS.length; // header is line 1, customers 2..61
 
@@ -176,7 +180,6 @@ describe("opening-balance import", () => {
     for (const [i, c] of CUSTOMERS.entries()) {
       const m = await db().loyaltyMember.findUniqueOrThrow({ where: { shopId_customerId: { shopId: SHOP, customerId: c } } });
       expect(m.points + m.pending).toBe(BALANCE(i));
-      expect(m.tierId).toBe(tierOf(BALANCE(i), PROGRAM.tiers));
     }
     expect(rows.every((e) => e.actor === STAFF)).toBe(true);
     expect((await audit()).filter((a) => a.action === "import").map((a) => a.actor)).toEqual([STAFF]);
@@ -196,11 +199,28 @@ describe("opening-balance import", () => {
 });
 
 describe("tier preview of a change", () => {
+  beforeAll(async () => {
+    // What the ledger writes for a paid order (an earn entry with its qualifying points), per customer.
+    const program = await getProgram(db(), SHOP);
+    await writeTransaction(db(), async (tx) => {
+      for (const [i, c] of CUSTOMERS.entries()) {
+        if (!EARNED(i)) continue;
+        const now = new Date();
+        const m = (await lockMember(tx, SHOP, c, now, true))!;
+        await postEntries(tx, SHOP, m, [{ key: `earn:${800_000 + i}`, kind: "earn", points: EARNED(i), earnedPoints: EARNED(i), spendCents: EARNED(i) * 100, orderId: String(800_000 + i), programVersion: program!.version }], { now, program, activity: true });
+      }
+    });
+  });
+
   it("counts the members who change tier against a hand count, per tier before and after", async () => {
-    const next = { ...PROGRAM, tiers: PROGRAM.tiers.map((t) => (t.id === "silver" ? { ...t, threshold: 900 } : t.id === "gold" ? { ...t, threshold: 1000 } : t)) };
+    for (const [i, c] of CUSTOMERS.entries()) {
+      const m = await db().loyaltyMember.findUniqueOrThrow({ where: { shopId_customerId: { shopId: SHOP, customerId: c } } });
+      expect(m.tierId).toBe(tierOf(EARNED(i), PROGRAM.tiers));
+    }
+    const next = { ...PROGRAM, tiers: PROGRAM.tiers.map((t) => (t.id === "silver" ? { ...t, threshold: 1000 } : t.id === "gold" ? { ...t, threshold: 1300 } : t)) };
     const r = await postJson(programRoute.action as Handler, "/app/loyalty", { intent: "preview", config: next });
-    const before = CUSTOMERS.map((_, i) => tierOf(BALANCE(i), PROGRAM.tiers));
-    const after = CUSTOMERS.map((_, i) => tierOf(BALANCE(i), next.tiers));
+    const before = CUSTOMERS.map((_, i) => tierOf(EARNED(i), PROGRAM.tiers));
+    const after = CUSTOMERS.map((_, i) => tierOf(EARNED(i), next.tiers));
     const rank = (id: string) => PROGRAM.tiers.findIndex((t) => t.id === id);
     const changed = before.filter((b, i) => b !== after[i]).length;
     const down = before.filter((b, i) => rank(after[i]) < rank(b)).length;
@@ -234,8 +254,8 @@ describe("members and adjustments", () => {
 
   it("an adjustment needs a whole number and a reason; nothing is written without them", async () => {
     const before = (await entries()).length;
-    const path = `/app/loyalty/members/${CUSTOMERS[5]}`;
-    const params = { customerId: CUSTOMERS[5] };
+    const path = `/app/loyalty/members/${CUSTOMERS[7]}`;
+    const params = { customerId: CUSTOMERS[7] };
     let r = await postForm(memberRoute.action as Handler, path, { delta: "40", reason: "  " }, params);
     expect(r).toMatchObject({ status: 422, body: { ok: false, errors: { reason: expect.stringMatching(/reason is required/) } } });
     r = await postForm(memberRoute.action as Handler, path, { delta: "1.5", reason: "x" }, params);
@@ -252,7 +272,7 @@ describe("members and adjustments", () => {
   });
 
   it("a valid adjustment records the staff member and the reason in the entry and the audit log", async () => {
-    const c = CUSTOMERS[5];
+    const c = CUSTOMERS[7];
     const before = await db().loyaltyMember.findUniqueOrThrow({ where: { shopId_customerId: { shopId: SHOP, customerId: c } } });
     const r = await postForm(memberRoute.action as Handler, `/app/loyalty/members/${c}`, { delta: "-150", reason: "=HYPERLINK(\"http://x\") duplicate order" }, { customerId: c });
     expect(r).toMatchObject({ status: 200, body: { ok: true, delta: -150, balance: before.points - 150 } });
@@ -262,7 +282,7 @@ describe("members and adjustments", () => {
     expect(a).toMatchObject({ actor: STAFF, action: "adjust", entityId: c });
     const page = await get(memberRoute.loader as Handler, `/app/loyalty/members/${c}`, { customerId: c });
     expect(page.body.summary.points).toBe(before.points - 150);
-    expect(page.body.summary.history.map((l: any) => l.kind).slice(0, 2)).toEqual(["adjust", "import"]);
+    expect(page.body.summary.history.map((l: any) => l.kind)).toEqual(["adjust", "earn", "import"]);
     expect(page.body.summary.history[0]).toMatchObject({ actor: STAFF, points: -150 });
   });
 
@@ -274,7 +294,7 @@ describe("members and adjustments", () => {
     expect((await get(memberRoute.loader as Handler, `/app/loyalty/members/${OUTSIDER}`, { customerId: OUTSIDER })).status).toBe(404);
     expect((await get(memberRoute.loader as Handler, "/app/loyalty/members/abc", { customerId: "abc" })).status).toBe(404);
     // Another shop's customer is not visible from this one, and this shop's are not from that one.
-    expect((await get(memberRoute.loader as Handler, `/app/loyalty/members/${CUSTOMERS[5]}`, { customerId: CUSTOMERS[5] }, OTHER)).status).toBe(404);
+    expect((await get(memberRoute.loader as Handler, `/app/loyalty/members/${CUSTOMERS[7]}`, { customerId: CUSTOMERS[7] }, OTHER)).status).toBe(404);
   });
 });
 
@@ -305,9 +325,9 @@ describe("ledger export", () => {
   });
 
   it("one customer's export has only their entries; another shop's export has none of these", async () => {
-    const c = CUSTOMERS[5];
+    const c = CUSTOMERS[7];
     const mine = records((await get(exportRoute.loader as Handler, `/app/loyalty/export?customer=${c}`)).body).slice(1);
-    expect(mine.length).toBe(2);
+    expect(mine.map((x) => x[3])).toEqual(["import", "earn", "adjust"]);
     expect(mine.every((x) => x[2] === c)).toBe(true);
     expect((await get(exportRoute.loader as Handler, "/app/loyalty/export?customer=abc")).status).toBe(400);
     const theirs = records((await get(exportRoute.loader as Handler, "/app/loyalty/export", {}, OTHER)).body);
@@ -335,15 +355,10 @@ describe("pages render (server side, with their loaders' data)", () => {
   };
 
   it("program, members, member and import pages", async () => {
-    const program = await page(programRoute, "/app/loyalty");
-    expect(program).toContain("Points per currency unit");
-    expect(program).toContain("Program version 2");
-    expect(program).toContain("Gold");
-    const members = await page(membersRoute, "/app/loyalty/members?tier=gold");
-    expect(members).toContain("Look up a customer");
-    const member = await page(memberRoute, `/app/loyalty/members/${CUSTOMERS[5]}`, { customerId: CUSTOMERS[5] });
-    expect(member).toContain("Adjusted by staff");
-    expect(member).toContain("duplicate order");
-    expect(await page(importRoute, "/app/loyalty/import")).toContain("Import opening balances");
+    const has = (html: string, ...texts: string[]) => expect(texts.filter((t) => !html.includes(t))).toEqual([]);
+    has(await page(programRoute, "/app/loyalty"), "Points per currency unit", "Program version 2, saved", "Gold", "Add reward");
+    has(await page(membersRoute, "/app/loyalty/members?tier=gold"), "Look up a customer", "Earned in total");
+    has(await page(memberRoute, `/app/loyalty/members/${CUSTOMERS[7]}`, { customerId: CUSTOMERS[7] }), "Adjusted by staff", "duplicate order", "Imported balance");
+    has(await page(importRoute, "/app/loyalty/import"), "Import opening balances", "Export ledger (CSV)");
   });
 });
