@@ -5,7 +5,7 @@
  * And the ledger's CSV export.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { useFetcher } from "@remix-run/react";
+import { useFetcher, useLoaderData } from "@remix-run/react";
 import { Banner, BlockStack, Button, Card, DataTable, InlineStack, Layout, List, Text } from "@shopify/polaris";
 import { useEffect, useRef, useState } from "react";
 import { AdminPage } from "~/components/AdminPage";
@@ -60,6 +60,7 @@ function ReportView({ report }: { report: ImportReport }) {
 }
 
 export default function LoyaltyImport() {
+  const { maxBytes, maxRows } = useLoaderData<typeof loader>();
   const fetcher = useFetcher<ActionData>({ key: "loyalty-import" });
   const toast = useToast();
   const formRef = useRef<HTMLFormElement>(null);
@@ -96,7 +97,7 @@ export default function LoyaltyImport() {
                 <BlockStack gap="200">
                   <label htmlFor="loyalty-import-file">
                     <Text as="span" variant="bodyMd">
-                      CSV file (at most {IMPORT_MAX_BYTES / 1024 / 1024} MB, {n(IMPORT_MAX_ROWS)} rows)
+                      {`CSV file (at most ${maxBytes / 1024 / 1024} MB, ${n(maxRows)} rows)`}
                     </Text>
                   </label>
                   <input

@@ -22,7 +22,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   if (!customerId) throw new Response("Not a customer id", { status: 404 });
   const { summary, inStore, currency } = await memberDetail(shop, customerId);
   if (!summary && !inStore) throw new Response(`No customer ${customerId} in this store`, { status: 404 });
-  return { customerId, summary, inStore, currency };
+  return { customerId, summary, inStore, currency, reasonMax: REASON_MAX };
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
@@ -52,7 +52,7 @@ function Stat({ label, value, help }: { label: string; value: string; help?: str
   );
 }
 
-function Adjust({ customerId }: { customerId: string }) {
+function Adjust({ customerId, reasonMax }: { customerId: string; reasonMax: number }) {
   const fetcher = useFetcher<ActionData>({ key: `adjust-${customerId}` });
   const toast = useToast();
   const [delta, setDelta] = useState("");
@@ -75,7 +75,7 @@ function Adjust({ customerId }: { customerId: string }) {
           {errors._form ? <Banner tone="critical">{errors._form}</Banner> : null}
           <FormLayout.Group>
             <TextField label="Points" name="delta" type="number" value={delta} onChange={setDelta} error={errors.delta} autoComplete="off" helpText="Positive to add, negative to remove. A removal never takes the balance below zero." />
-            <TextField label="Reason" name="reason" value={reason} onChange={setReason} error={errors.reason} autoComplete="off" maxLength={REASON_MAX} helpText="Required. Kept in the history with your name; no personal data." />
+            <TextField label="Reason" name="reason" value={reason} onChange={setReason} error={errors.reason} autoComplete="off" maxLength={reasonMax} helpText="Required. Kept in the history with your name; no personal data." />
           </FormLayout.Group>
           <Button submit variant="primary" loading={fetcher.state !== "idle"}>
             Record adjustment
@@ -87,7 +87,7 @@ function Adjust({ customerId }: { customerId: string }) {
 }
 
 export default function LoyaltyMember() {
-  const { customerId, summary, currency } = useLoaderData<typeof loader>();
+  const { customerId, summary, currency, reasonMax } = useLoaderData<typeof loader>();
   const s = summary as MemberSummary | null;
   const n = (v: number) => v.toLocaleString("en-US");
   const money = (cents: number) => (cents / 100).toLocaleString("en-US", { style: "currency", currency });
@@ -112,7 +112,7 @@ export default function LoyaltyMember() {
           </Card>
         </Layout.Section>
         <Layout.Section>
-          <Adjust customerId={customerId} />
+          <Adjust customerId={customerId} reasonMax={reasonMax} />
         </Layout.Section>
         <Layout.Section>
           <Card padding="0">

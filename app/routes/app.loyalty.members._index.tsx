@@ -30,7 +30,7 @@ function Lookup() {
   return (
     <Card>
       <form
-        aria-label="Look up a customer"
+        aria-label="Customer lookup"
         onSubmit={(e) => {
           e.preventDefault();
           const c = customerIdOf(id);

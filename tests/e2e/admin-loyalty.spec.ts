@@ -16,6 +16,9 @@ const open = async (page: Page, p: string) => {
   await expect(page.locator(".Polaris-Page").first()).toBeVisible();
 };
 
+// Each test walks several pages and saves on a shared, loaded machine: more than the default 30 s.
+test.describe.configure({ timeout: 120_000 });
+
 // Customers of the e2e store (deterministic); the last ones are the import's, the first the adjustment's.
 const customers = e2eStore().customers.map((c) => c.id);
 const ADJUSTED = customers[0];
