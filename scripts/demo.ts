@@ -22,12 +22,12 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { createDb } from "../app/db.server";
+import { createDb, type Db } from "../app/db.server";
 import { migrate, sqlitePath } from "./db/migrate";
 import { DemoBusy, type DemoLock, lockDemoDatabase } from "./demo-lock";
 import { StartupError, checkNode } from "../server-startup.mjs";
 import { generateStore, recentDeliveries, sendWebhooks, startAdminApi } from "./simulator/index";
-import { createMerchantOffers, writeMerchantConfig } from "./simulator/merchant-config";
+import { createMerchantOffers, LOYALTY_PROGRAM, writeLoyaltyProgram, writeMerchantConfig } from "./simulator/merchant-config";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SHOP = "attune-demo.myshopify.com";
@@ -136,6 +136,9 @@ async function main() {
   });
   // The merchant's storefront settings, segment and rules (what the admin would have saved).
   await writeMerchantConfig(db, SHOP);
+  // The example loyalty program, on since before the first order, so that the history earns points.
+  const loyaltyVersion = await writeLoyaltyProgram(db, SHOP, new Date(store.orders.reduce((t, o) => Math.min(t, o.createdAt.getTime()), now.getTime()) - DAY));
+  say(`loyalty program version ${loyaltyVersion} on (tiers ${LOYALTY_PROGRAM.tiers.map((t) => t.name).join(", ")}), in effect since before the first order`);
   // Its visitor offers show codes: create them in Shopify (the stand-in) first, as the Offers page does.
   await createMerchantOffers(db, SHOP, { origin: api.origin, accessToken: ACCESS_TOKEN });
   await db.backfillJob.upsert({ where: { shopId: SHOP }, create: { shopId: SHOP }, update: { status: "pending", stage: "products", bulkOperationId: null, linesApplied: 0, counts: "{}", error: null } });
@@ -238,15 +241,22 @@ async function main() {
   const expectedAttributed = store.orders.reduce((n, o) => n + o.lines.filter((l) => l.properties?.some((p) => p.name === "_attune_placement")).length, 0);
   say(`stored: ${products} products, ${customers} customers, ${orders} orders (${lines} lines, ${refunds} refunds); store has ${expectedOrders} orders${orders === expectedOrders ? " - all present" : " - MISMATCH"}; ${failedDeliveries} failed deliveries`);
   say(`attribution: ${attributed} lines added from an Attune placement (store: ${expectedAttributed})${attributed === expectedAttributed ? "" : " - MISMATCH"}`);
+  const loyalty = await loyaltySummary(db);
+  say(`loyalty: ${loyalty.members} members (${loyalty.byTier.map((t) => `${t.name} ${t.count}`).join(", ")}), ${loyalty.entries} ledger entries; ${loyalty.canRedeem} can redeem a reward now${loyalty.emptyTiers.length ? ` - NO MEMBERS IN ${loyalty.emptyTiers.join(", ")}` : ""}`);
   // The local storefront preview (scripts/preview): theme pages with the real blocks, signed app proxy, Ajax cart.
   const { startPreview } = await import("./preview/index");
   const preview = await startPreview({ appUrl, secret: API_SECRET, shop: SHOP, port: previewPort, databaseUrl });
-  const personas = preview.personaLinks().map((l) => `      ${l.label.padEnd(24)} ${l.url}\n        ${l.why}`);
+  const standing = await personaStanding(db, [...preview.data.personas.values()].map((p) => p.customerId));
+  const personas = preview.personaLinks().map((l) => {
+    const s = standing.get(preview.data.personas.get(l.id)?.customerId ?? "");
+    return `      ${l.label.padEnd(24)} ${l.url}\n        ${l.why}${s ? `; loyalty: ${s}` : ""}`;
+  });
   console.log(
     [
       "",
       "  Attune demo is ready",
       `  Admin (demo mode, no Shopify login): ${appUrl}/app`,
+      `  Loyalty admin:      ${appUrl}/app/loyalty  (members: ${appUrl}/app/loyalty/members)`,
       `  Health:             ${appUrl}/healthz`,
       `  Storefront preview: ${preview.url}  (personas below; /apps/attune/* is proxied to ${appUrl}/proxy/*, signed)`,
       ...personas,
@@ -257,8 +267,37 @@ async function main() {
       "",
     ].join("\n"),
   );
+  // An empty tier is reported, not fatal: the ledger's earning on the imported history (backfill and
+  // nightly reconciliation) is another module's, and the rest of the demo is still worth running.
+  if (loyalty.emptyTiers.length) console.log(`  WARNING: no loyalty members in ${loyalty.emptyTiers.join(", ")}: the store history has not earned points under the demo program\n`);
   if (orders !== expectedOrders || attributed !== expectedAttributed || failedDeliveries) await stop(1);
   if (args["exit-when-ready"]) await stop(0);
+}
+
+const cheapestReward = () => Math.min(...LOYALTY_PROGRAM.rewards.filter((r) => r.active).map((r) => r.cost));
+
+/** Members per tier of the demo program (every tier must have some), and how many can redeem now. */
+async function loyaltySummary(db: Db) {
+  const where = { shopId: SHOP };
+  const [groups, members, entries, canRedeem] = await Promise.all([
+    db.loyaltyMember.groupBy({ by: ["tierId"], where, _count: { _all: true } }),
+    db.loyaltyMember.count({ where }),
+    db.loyaltyEntry.count({ where }),
+    db.loyaltyMember.count({ where: { ...where, points: { gte: cheapestReward() } } }),
+  ]);
+  const count = (id: string | null) => groups.find((g) => g.tierId === id)?._count._all ?? 0;
+  const byTier = LOYALTY_PROGRAM.tiers.map((t) => ({ name: t.name, count: count(t.id) }));
+  return { members, entries, canRedeem, byTier, emptyTiers: byTier.filter((t) => t.count === 0).map((t) => t.name) };
+}
+
+/** "Gold, 2,340 points (can redeem)" for the preview personas that are members. */
+async function personaStanding(db: Db, customerIds: (string | null)[]): Promise<Map<string, string>> {
+  const ids = customerIds.filter((c): c is string => Boolean(c));
+  const rows = await db.loyaltyMember.findMany({ where: { shopId: SHOP, customerId: { in: ids } } });
+  const tierName = new Map(LOYALTY_PROGRAM.tiers.map((t) => [t.id, t.name]));
+  return new Map(
+    rows.map((m) => [m.customerId, `${m.tierId ? (tierName.get(m.tierId) ?? m.tierId) : "no tier"}, ${m.points.toLocaleString("en-US")} points${m.pending ? ` (+${m.pending.toLocaleString("en-US")} pending)` : ""}${m.points >= cheapestReward() ? ", can redeem a reward" : ""}`]),
+  );
 }
 
 main().catch(async (e) => {

@@ -14,6 +14,7 @@ export const NAV_LINKS: { to: string; label: string }[] = [
   { to: "/app/segments", label: "Segments" },
   { to: "/app/rules", label: "Rules" },
   { to: "/app/offers", label: "Offers" },
+  { to: "/app/loyalty", label: "Loyalty" },
   { to: "/app/settings", label: "Settings" },
   { to: "/app/customers", label: "Customers" },
   { to: "/app/activity", label: "Activity" },

@@ -2,7 +2,7 @@
 import { expect, it } from "vitest";
 import { eachBackend, uniqueShop } from "../../tests/helpers/databases";
 import type { CustomerRecord } from "../ingest/records";
-import { deleteCustomer, upsertCustomer } from "./customers.server";
+import { deleteCustomer, knownCustomerIds, upsertCustomer } from "./customers.server";
 import { writeTransaction } from "./sql.server";
 
 const ID = "115310627314723954";
@@ -52,5 +52,21 @@ eachBackend("customers model", (b) => {
     await writeTransaction(b().db, (tx) => deleteCustomer(tx, a, ID));
     expect((await stored(c)).countryCode).toBe("FR");
     expect((await stored(c)).deletedAt).toBeNull();
+  });
+
+  it("knownCustomerIds: only this shop's customers that are not deleted, over many chunks", async () => {
+    const shop = uniqueShop();
+    const other = uniqueShop();
+    const ids = Array.from({ length: 703 }, (_, i) => String(9_007_199_254_740_993n + BigInt(i)));
+    await writeTransaction(b().db, async (tx) => {
+      for (const id of ids.slice(0, 700)) await upsertCustomer(tx, shop, rec({ id }));
+      await upsertCustomer(tx, other, rec({ id: ids[701] }));
+      await deleteCustomer(tx, shop, ids[5]);
+    });
+    const known = await knownCustomerIds(b().db, shop, ids);
+    expect(known.size).toBe(699);
+    expect(known.has(ids[0]) && known.has(ids[699])).toBe(true);
+    expect(known.has(ids[5]) || known.has(ids[701]) || known.has(ids[702])).toBe(false);
+    expect(await knownCustomerIds(b().db, shop, [])).toEqual(new Set());
   });
 });

@@ -31,3 +31,14 @@ export async function deleteCustomer(tx: Tx, shop: string, id: string): Promise<
   return { outcome: "customer deleted", changes: [{ kind: "customer", entityId: id }] };
 }
 
+
+/** Which of these ids are customers of the shop (not deleted), in chunks under the bind-parameter limits. */
+export async function knownCustomerIds(tx: Tx, shop: string, ids: string[]): Promise<Set<string>> {
+  const known = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const rows = await query<{ id: string }>(tx, `SELECT "id" FROM "Customer" WHERE "shopId" = ? AND "deletedAt" IS NULL AND "id" IN (${chunk.map(() => "?").join(", ")})`, [shop, ...chunk]);
+    for (const r of rows) known.add(r.id);
+  }
+  return known;
+}

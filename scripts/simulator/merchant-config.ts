@@ -1,7 +1,8 @@
 /**
  * An example merchant configuration, as a merchant would set it in the admin: storefront settings
- * (free shipping over $50, visitor-type offers), one merchant segment and two rules. The demo store
- * and the e2e store both use it, so what the demo shows is what the e2e tests check.
+ * (free shipping over $50, visitor-type offers), one merchant segment and two rules, and the example
+ * loyalty program turned on. The demo store and the e2e store both use it, so what the demo shows is
+ * what the e2e tests check.
  */
 import type { Db } from "../../app/db.server";
 import { appendChanges } from "../../app/models/changes.server";
@@ -9,6 +10,9 @@ import { createAdminClient } from "../../app/shopify/admin-api/client.server";
 import type { OfferInput } from "../../app/models/offers.server";
 import { discountInput } from "../../app/services/offers.server";
 import type { CodeDiscountNode, DiscountUserError } from "../../app/shopify/admin-api/documents";
+import { EXAMPLE_PROGRAM } from "../../app/engine/loyalty/program";
+import type { ProgramConfig } from "../../app/engine/loyalty/types";
+import { saveProgram } from "../../app/models/loyalty.server";
 
 export const PINTEREST_HEADING = "Trending on Pinterest";
 export const CANADA_HEADING = "Hello from our Canadian shelf";
@@ -90,4 +94,22 @@ export async function createMerchantOffers(db: Db, shop: string, admin: { origin
     const row = { discountId: payload.codeDiscountNode.id, code: o.code, title: o.title, kind: o.kind, value: o.value, minSubtotalCents: o.minSubtotalCents, status: "active", startsAt, endsAt: o.endsAt };
     await db.offer.upsert({ where: { shopId_code: { shopId: shop, code: o.code } }, create: { shopId: shop, id: `off_${o.code.toLowerCase()}`, ...row }, update: row });
   }
+}
+
+/**
+ * The demo's loyalty program: the example the admin prefills (spend tiers Bronze from $0, Silver from
+ * $500, Gold from $1,500 over a rolling 12 months), turned on. On the demo store (seed 42) a year of
+ * orders puts members in every tier.
+ */
+export const LOYALTY_PROGRAM: ProgramConfig = { ...EXAMPLE_PROGRAM, enabled: true };
+
+/**
+ * Saves LOYALTY_PROGRAM as the shop's program version in effect since `since` (before the store's
+ * first order), as if the merchant had turned it on then: the history the app then imports earns
+ * points under it (an order earns under the version in effect when it was placed).
+ */
+export async function writeLoyaltyProgram(db: Db, shop: string, since: Date) {
+  const r = await saveProgram(db, shop, "demo", LOYALTY_PROGRAM, since);
+  if (!r.ok) throw new Error(`the demo loyalty program is invalid: ${JSON.stringify(r.errors)}`);
+  return r.value.version;
 }
