@@ -2,6 +2,7 @@ import type {
   CatalogProduct,
   CustomerFact,
   Id,
+  LoyaltyStanding,
   OrderFact,
   StoreView,
 } from "../types";
@@ -21,6 +22,8 @@ export interface StoreData {
   products: CatalogProduct[];
   customers: CustomerFact[];
   orders: OrderFact[];
+  /** Loyalty members' standings by customer id (absent: the shop has no members). */
+  loyalty?: ReadonlyMap<Id, LoyaltyStanding>;
 }
 
 /** Customers whose order histories are kept as records between requests. */
@@ -47,6 +50,8 @@ export class StoreModel implements StoreView {
   private productFacts: (CatalogProduct | undefined)[] = [];
   private customerIds = new Interner();
   private customerFacts: (CustomerFact | undefined)[] = [];
+  /** Loyalty standings by customer id: segment fields only, so no statistics depend on them. */
+  private loyalty = new Map<Id, LoyaltyStanding>();
   private orders = new OrderLog();
   /** Each order id's live slot in the log. */
   private orderSlots = new Map<Id, number>();
@@ -80,6 +85,7 @@ export class StoreModel implements StoreView {
     const m = new StoreModel(opts);
     for (const p of data.products) m.setProduct(p);
     for (const c of data.customers) m.customerFacts[m.customerIds.intern(c.id)] = c;
+    for (const [id, standing] of data.loyalty ?? []) m.loyalty.set(id, standing);
     return {
       add(o) {
         const old = m.orderSlots.get(o.id);
@@ -125,6 +131,7 @@ export class StoreModel implements StoreView {
    * guest orders: shop-wide popularity keeps them, nothing links them to a person any more.
    */
   removeCustomer(id: Id): void {
+    this.loyalty.delete(id);
     const ci = this.customerIds.find(id);
     if (ci < 0) return;
     for (const k of [...(this.customerOrders[ci] ?? [])]) {
@@ -137,6 +144,18 @@ export class StoreModel implements StoreView {
     this.histories.delete(ci);
     this.customerFacts[ci] = undefined;
     this.customerIds.forget(id);
+  }
+
+  // ---- loyalty ----
+
+  /** A member's current standing; null: no longer a member (or redacted). */
+  setLoyalty(customerId: Id, standing: LoyaltyStanding | null): void {
+    if (standing) this.loyalty.set(customerId, standing);
+    else this.loyalty.delete(customerId);
+  }
+
+  loyaltyOf(customerId: Id): LoyaltyStanding | undefined {
+    return this.loyalty.get(customerId);
   }
 
   // ---- orders ----
