@@ -1,0 +1,6 @@
+-- AlterTable
+ALTER TABLE "LoyaltyEntry" ADD COLUMN     "occurredAt" TIMESTAMP(3);
+
+-- CreateIndex
+CREATE INDEX "LoyaltyEntry_shopId_customerId_occurredAt_idx" ON "LoyaltyEntry"("shopId", "customerId", "occurredAt");
+
