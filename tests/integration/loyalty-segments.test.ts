@@ -7,7 +7,9 @@
 import crypto from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db, type Db } from "../../app/db.server";
+import { EXAMPLE_PROGRAM } from "../../app/engine/loyalty/program";
 import { appendChanges } from "../../app/models/changes.server";
+import { adjustPoints, saveProgram } from "../../app/models/loyalty.server";
 import { saveSegment } from "../../app/models/segments.server";
 import { putRule } from "../../app/models/shop-config.server";
 import { EngineRegistry, engines } from "../../app/services/engine.server";
@@ -83,6 +85,38 @@ describe("a loyalty tier segment on the storefront (SQLite, signed app proxy)", 
     await writeStanding(db(), shop, MEMBER, null);
     await registry.follow(shop);
     expect((await home(MEMBER)).rule).toBeNull();
+  });
+});
+
+describe("a points segment driven by the real ledger (SQLite, signed app proxy)", () => {
+  const shop = `led-${crypto.randomUUID().slice(0, 8)}.myshopify.com`;
+  beforeAll(async () => {
+    await seedShop(db(), shop);
+    expect(await saveProgram(db(), shop, "test", { ...EXAMPLE_PROGRAM, enabled: true })).toMatchObject({ ok: true });
+    const seg = await saveSegment(db(), shop, "test", null, {
+      name: "Bronze with points to spend",
+      condition: { all: [{ field: "loyalty_tier", op: "eq", value: "bronze" }, { field: "loyalty_points", op: "gte", value: 500 }] },
+    });
+    expect(seg).toMatchObject({ ok: true, value: { id: "bronze_with_points_to_spend" } });
+    await putRule(db(), shop, { id: "spend", name: "Points to spend", priority: 20, definition: { ...GOLD_RULE, segmentIds: ["bronze_with_points_to_spend"] } });
+  });
+
+  it("adjustPoints writes the member and its loyalty event; the engine follows and the rule starts and stops applying", async () => {
+    const home = async () => {
+      const res = (await recsRoute.loader({ request: new Request(`${APP}/proxy/recommendations?${signedProxyQuery(SECRET(), shop, { placement: "home" }, MEMBER)}`), params: {}, context: {} } as never)) as Response;
+      return ((await res.json()) as { rule: { id: string } | null }).rule;
+    };
+    const registry = await engines();
+    await registry.follow(shop);
+    expect(await home()).toBeNull();
+    expect(await adjustPoints(db(), shop, "staff", MEMBER, 800, "goodwill")).toMatchObject({ ok: true, value: { balance: 800 } });
+    await registry.follow(shop);
+    const engine = (await registry.get(shop))!;
+    expect(engine.model.loyaltyOf(MEMBER)).toEqual({ tierId: "bronze", points: 800, pending: 0 });
+    expect((await home())?.id).toBe("spend");
+    expect(await adjustPoints(db(), shop, "staff", MEMBER, -400, "correction")).toMatchObject({ ok: true, value: { balance: 400 } });
+    await registry.follow(shop);
+    expect(await home()).toBeNull();
   });
 });
 
