@@ -95,9 +95,10 @@ interface ValueProps {
   onTitles(t: Record<string, string>): void;
   id: string;
   label: string;
+  tiers: readonly { id: string; name: string }[];
 }
 
-function ValueInput({ field, leaf, onChange, error, currency, titles, onTitles, id, label }: ValueProps) {
+function ValueInput({ field, leaf, onChange, error, currency, titles, onTitles, id, label, tiers }: ValueProps) {
   const op = leaf.op;
   const money = field.type === "money";
   const symbol = new Intl.NumberFormat("en-US", { style: "currency", currency }).formatToParts(0).find((p) => p.type === "currency")?.value ?? "$";
@@ -131,7 +132,9 @@ function ValueInput({ field, leaf, onChange, error, currency, titles, onTitles, 
   if (field.name === "affinity_collections") {
     return <ResourceChooser kind="collection" label={label} values={list} multiple={many} onChange={set} titles={titles} onTitles={onTitles} error={error} />;
   }
-  const choices = COUNTRY_FIELDS.has(field.name) ? countryOptions() : field.values ? field.values.map((v) => ({ value: v, label: v.replace(/_/g, " ") })) : null;
+  // Tiers by name from the current program; without one (or for an id it no longer has) the id is typed.
+  const tierChoices = field.name === "loyalty_tier" && tiers.length > 0 && list.every((v) => tiers.some((t) => t.id.toLowerCase() === v.toLowerCase())) ? tiers.map((t) => ({ value: t.id, label: t.name })) : null;
+  const choices = COUNTRY_FIELDS.has(field.name) ? countryOptions() : tierChoices ?? (field.values ? field.values.map((v) => ({ value: v, label: v.replace(/_/g, " ") })) : null);
   if (choices) {
     const chosen = list.map((v) => (COUNTRY_FIELDS.has(field.name) ? v.toUpperCase() : v));
     if (!many) {
@@ -176,7 +179,11 @@ export interface ConditionBuilderProps {
   currency: string;
   titles: Record<string, string>;
   onTitles(t: Record<string, string>): void;
+  /** The loyalty program's tiers, offered by name for the loyalty tier field. */
+  tiers?: readonly { id: string; name: string }[];
 }
+
+const LOYALTY_FIELDS = new Set(["loyalty_tier", "loyalty_points", "loyalty_pending"]);
 
 function errorAt(errors: Record<string, string>, path: string): string | undefined {
   return errors[`${path}.value`] ?? errors[`${path}.op`] ?? errors[`${path}.field`] ?? errors[path];
@@ -185,9 +192,11 @@ function errorAt(errors: Record<string, string>, path: string): string | undefin
 function LeafRow({ leaf, path, onChange, onRemove, props, n, scope }: { leaf: Leaf; path: string; onChange(l: Leaf): void; onRemove(): void; props: ConditionBuilderProps; n: number; scope: string }) {
   const name = scope ? `${scope}, condition ${n}` : `Condition ${n}`;
   const field = props.catalogue.find((f) => f.name === leaf.field) ?? props.catalogue[0];
+  const option = (f: CatalogueField) => ({ label: f.label[0].toUpperCase() + f.label.slice(1), value: f.name });
   const groups = [
-    { title: "Customer history", options: props.catalogue.filter((f) => f.personal).map((f) => ({ label: f.label[0].toUpperCase() + f.label.slice(1), value: f.name })) },
-    { title: "This visit", options: props.catalogue.filter((f) => !f.personal).map((f) => ({ label: f.label[0].toUpperCase() + f.label.slice(1), value: f.name })) },
+    { title: "Customer history", options: props.catalogue.filter((f) => f.personal && !LOYALTY_FIELDS.has(f.name)).map(option) },
+    { title: "Loyalty program", options: props.catalogue.filter((f) => LOYALTY_FIELDS.has(f.name)).map(option) },
+    { title: "This visit", options: props.catalogue.filter((f) => !f.personal).map(option) },
   ];
   const error = errorAt(props.errors, path);
   return (
@@ -220,6 +229,7 @@ function LeafRow({ leaf, path, onChange, onRemove, props, n, scope }: { leaf: Le
               currency={props.currency}
               titles={props.titles}
               onTitles={props.onTitles}
+              tiers={props.tiers ?? []}
               onChange={(value) => onChange(value === undefined ? { field: leaf.field, op: leaf.op } : { ...leaf, value })}
             />
           </BlockStack>

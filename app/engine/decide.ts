@@ -210,7 +210,8 @@ export function decide(deps: DecideDeps, context: ShopperContext, opts: { limit:
   const explanation: string[] = [];
   if (optOut) explanation.push("customer opted out of personalization: context-only segments, trending products");
 
-  const matched: MatchedSegment[] = matchSegments(prep.segments, { profile, context: subjectCtx }, { allowPersonal: !optOut, currency: config.currency, explain: opts.explain });
+  const loyalty = optOut || context.customerId == null ? null : (store.loyaltyOf?.(context.customerId) ?? null);
+  const matched: MatchedSegment[] = matchSegments(prep.segments, { profile, context: subjectCtx, loyalty }, { allowPersonal: !optOut, currency: config.currency, explain: opts.explain });
   const resolution = resolveRule(prep.rules, {
     placement: context.placement,
     now: context.now,

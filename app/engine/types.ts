@@ -70,6 +70,19 @@ export interface CustomerFact {
   personalizationOptOut?: boolean;
 }
 
+/**
+ * A loyalty member's standing as the engine holds it (LoyaltyMember, kept current by the feed's
+ * `loyalty` events), read by the segment fields loyalty_tier, loyalty_points and loyalty_pending.
+ */
+export interface LoyaltyStanding {
+  /** The program tier's id; null for a member below every tier. */
+  tierId: string | null;
+  /** Spendable points. */
+  points: number;
+  /** Points earned but not yet spendable (inside the pending period). */
+  pending: number;
+}
+
 /** A storefront moment where Attune decides something. */
 export type Placement = "home" | "product" | "cart" | "checkout" | "thank_you" | "app_embed";
 export const PLACEMENTS: readonly Placement[] = ["home", "product", "cart", "checkout", "thank_you", "app_embed"];
@@ -157,6 +170,8 @@ export interface StoreView {
   ordersOf(customerId: Id): readonly OrderFact[];
   /** Changes whenever orders or the catalog change: lets callers reuse values derived from them. */
   dataVersion?(): number;
+  /** The customer's loyalty standing; undefined for a non-member (or a view without loyalty data). */
+  loyaltyOf?(customerId: Id): LoyaltyStanding | undefined;
 }
 
 export interface RecommendRequest {

@@ -18,7 +18,8 @@ export interface Applied {
  * - signals: a shopper's stored signals changed: `c:<customer>` or `v:<visitor>`.
  * - config: a merchant setting changed (`settings`, `rule:<id>`, `segment:<id>`, `offer:<id>`, ...):
  *   the follower reloads the shop's whole configuration.
- * - loyalty: a points ledger entry (`<customer id>`); engines keep no loyalty state yet.
+ * - loyalty: a points ledger entry (`<customer id>`); the follower re-reads the member's standing
+ *   (tier, points, pending: segment fields) from LoyaltyMember.
  */
 export const CHANGE_KINDS = ["product", "customer", "order", "customer_redacted", "signals", "config", "loyalty"] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];

@@ -9,6 +9,7 @@ import { db } from "~/db.server";
 import { leavesOf, type Condition } from "~/engine/segments/condition";
 import { fieldCatalogue } from "~/engine/segments/fields";
 import { summarizeCondition } from "~/engine/segments/summary";
+import { loyaltyTiers } from "~/models/loyalty-standing.server";
 import { deleteSegment, duplicateSegment, getSegment, rulesUsingSegment, saveSegment } from "~/models/segments.server";
 import { adminContext } from "~/services/admin-context.server";
 import { enginePort } from "~/services/engine-port.server";
@@ -37,6 +38,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     size: engine && id ? ((await enginePort.segmentSizes(shop))?.sizes[id] ?? null) : null,
     titles: engine ? await enginePort.productTitles(shop, { ids }) : {},
     usedBy: id ? await rulesUsingSegment(db(), shop, id) : [],
+    tiers: await loyaltyTiers(db(), shop),
   };
 };
 
@@ -78,7 +80,7 @@ export default function SegmentEditor() {
   const errors = fetcher.data && !fetcher.data.ok ? fetcher.data.errors : {};
   let summary = "";
   try {
-    summary = summarizeCondition(condition, { currency: data.currency, productTitle: (id) => titles[id] });
+    summary = summarizeCondition(condition, { currency: data.currency, productTitle: (id) => titles[id], tierName: (id) => data.tiers.find((t) => t.id.toLowerCase() === id.toLowerCase())?.name });
   } catch {
     summary = "Finish the conditions to see who this segment is.";
   }
@@ -132,7 +134,7 @@ export default function SegmentEditor() {
                 <TextField label="Description" value={description ?? ""} onChange={setDescription} autoComplete="off" multiline={2} error={errors.description} helpText="For your team; shoppers never see it." />
               </BlockStack>
             </Card>
-            <ConditionBuilder value={group} onChange={setGroup} catalogue={data.catalogue as never} errors={errors} currency={data.currency} titles={titles} onTitles={(t) => setTitles((x) => ({ ...x, ...t }))} />
+            <ConditionBuilder value={group} onChange={setGroup} catalogue={data.catalogue as never} errors={errors} currency={data.currency} titles={titles} onTitles={(t) => setTitles((x) => ({ ...x, ...t }))} tiers={data.tiers} />
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">

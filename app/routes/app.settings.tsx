@@ -36,7 +36,7 @@ const FIELDS: { key: keyof SettingsForm; label: string; help: string; prefix?: s
   { key: "vipThreshold", label: "VIP threshold", prefix: "$", help: "Lifetime spend (net of refunds) from which a customer is a VIP." },
   { key: "atRiskChurnRatio", label: "At-risk ratio", help: "A customer is at risk when the time since their last order reaches this many times their usual gap between orders." },
   { key: "lapsedChurnRatio", label: "Lapsed ratio", help: "Lapsed from this many times the usual gap (must be above the at-risk ratio)." },
-  { key: "repeatPurchaseProductTypes", label: "Repeat-purchase product types", help: "Product types people buy again (coffee, refills), comma-separated: Attune suggests them again when they run out.", multiline: true },
+  { key: "repeatPurchaseProductTypes", label: "Repeat-purchase product types", help: "Optional. Attune learns from your orders which products shoppers buy again and suggests them when they run out; list product types here (comma-separated) to always treat them as re-bought, e.g. a new line with no orders yet.", multiline: true },
   { key: "excludeProductIds", label: "Never recommend these products", help: "Product ids, comma-separated (the number at the end of the product's admin URL).", multiline: true },
 ];
 

@@ -10,6 +10,7 @@
 import type { Db } from "../db.server";
 import type { Id } from "../engine/types";
 import { CHANGE_KINDS, type Change, type ChangeKind } from "../models/changes.server";
+import { loadLoyaltyStandingsByIds } from "../models/loyalty-standing.server";
 import { loadShopConfig } from "../models/shop-config.server";
 import { loadCustomersByIds, loadOrdersByIds, loadProductsByIds, loadVariantsOf } from "../models/store-data.server";
 import { customerHash } from "../utils/crypto.server";
@@ -105,8 +106,12 @@ const HANDLERS: { readonly [K in ChangeKind]: Handler } = {
     engine.storefront = loaded.storefront;
   },
 
-  // Engines keep no loyalty state yet: a points balance is read where it is shown.
-  loyalty() {},
+  // A ledger write changed these members' balances or tier: re-read them for the segment fields
+  // (a row gone means the member was redacted or removed, and no loyalty field matches any more).
+  async loyalty(ids, { db, engine }) {
+    const found = await loadLoyaltyStandingsByIds(db, engine.shop, ids);
+    for (const id of ids) engine.model.setLoyalty(id, found.get(id) ?? null);
+  },
 };
 
 /** Applies a batch of feed events to the engine, kind by kind in CHANGE_KINDS order. */

@@ -8,6 +8,7 @@ import type { ShopConfig } from "../engine/decide";
 import { StoreModel, type ModelOptions } from "../engine/model/store-model";
 import type { Id } from "../engine/types";
 import { feedPosition } from "../models/changes.server";
+import { loadLoyaltyStandings } from "../models/loyalty-standing.server";
 import { loadShopConfig, type StorefrontSettings } from "../models/shop-config.server";
 import { loadCustomers, loadProducts, loadVariantIndex, streamOrders } from "../models/store-data.server";
 import { log } from "../utils/log.server";
@@ -41,9 +42,10 @@ export async function buildShopEngine(db: Db, shop: string, model: ModelOptions 
   const products = await loadProducts(db, shop);
   const variantProduct = await loadVariantIndex(db, shop);
   const customers = await loadCustomers(db, shop);
+  const loyalty = await loadLoyaltyStandings(db, shop);
   // Orders page by page straight into the model's columns: a million order facts are never all
   // alive at once (that peak, and the GC it caused, was most of a build's memory).
-  const builder = StoreModel.builder({ products, customers }, model);
+  const builder = StoreModel.builder({ products, customers, loyalty }, model);
   let orders = 0;
   for await (const page of streamOrders(db, shop)) {
     for (const o of page) builder.add(o);
@@ -61,6 +63,6 @@ export async function buildShopEngine(db: Db, shop: string, model: ModelOptions 
     applied: 0,
     signals: new ShopperSignalsCache(shop),
   };
-  log.info("engine built", { shop, products: products.length, customers: customers.length, orders, totalMs: engine.buildMs });
+  log.info("engine built", { shop, products: products.length, customers: customers.length, members: loyalty.size, orders, totalMs: engine.buildMs });
   return engine;
 }

@@ -323,4 +323,27 @@ describe("pages render (server side, with their loaders' data)", () => {
     const preview = await page(previewRoute, `/app/preview?rule=${vipRule}`);
     expect(preview).toContain("Skipped rules");
   });
+
+  it("a loyalty tier segment: the editor offers the program's tiers by name and counts the members the engine holds", async () => {
+    await db().loyaltyProgram.create({ data: { shopId: SHOP, version: 1, actor: STAFF, config: JSON.stringify({ enabled: true, tiers: [{ id: "silver", name: "Silver" }, { id: "gold", name: "Gold" }] }) } });
+    await db().$transaction(async (tx) => {
+      for (const [customerId, tierId] of [["101", "gold"], ["102", "silver"], ["103", "gold"]]) {
+        await tx.loyaltyMember.create({ data: { shopId: SHOP, customerId, points: 500, pending: 0, tierId } });
+        await appendChanges(tx, SHOP, [{ kind: "loyalty", entityId: customerId }]);
+      }
+    });
+    const gold: Condition = { all: [{ field: "loyalty_tier", op: "eq", value: "gold" }] };
+    const saved = await post(segmentEdit.action as Handler, "/app/segments/new", { intent: "save", name: "Gold members", description: "", condition: gold }, { id: "new" });
+    expect(saved.body).toMatchObject({ ok: true, id: "gold_members" });
+    const loaded = await get(segmentEdit.loader as Handler, "/app/segments/gold_members", { id: "gold_members" });
+    expect(loaded.body.tiers).toEqual([{ id: "silver", name: "Silver" }, { id: "gold", name: "Gold" }]);
+    expect(loaded.body.catalogue.filter((f: any) => f.name.startsWith("loyalty_")).map((f: any) => [f.name, f.type])).toEqual([["loyalty_tier", "string"], ["loyalty_points", "number"], ["loyalty_pending", "number"]]);
+    expect(loaded.body.size).toBe(2);
+    const html = (await render(segmentEdit, loaded.body, "/app/segments/gold_members")).replace(/<!-- -->/g, "");
+    expect(html).toContain("Customers who are in the Gold loyalty tier");
+    expect(html).toContain('<optgroup label="Loyalty program">');
+    expect(html).toMatch(/<option value="loyalty_pending"[^>]*>Pending points<\/option>/);
+    expect(html).toMatch(/<option value="gold"[^>]*>Gold<\/option>/);
+    expect(html).toContain("2 customers match now");
+  });
 });

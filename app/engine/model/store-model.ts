@@ -2,6 +2,7 @@ import type {
   CatalogProduct,
   CustomerFact,
   Id,
+  LoyaltyStanding,
   OrderFact,
   StoreView,
 } from "../types";
@@ -21,8 +22,12 @@ export interface StoreData {
   products: CatalogProduct[];
   customers: CustomerFact[];
   orders: OrderFact[];
+  /** Loyalty members' standings by customer id (absent: the shop has no members). */
+  loyalty?: ReadonlyMap<Id, LoyaltyStanding>;
 }
 
+/** Orders this recent (against the newest seen) stay listed for windowed counts ("this month"). */
+const RECENT_MS = 45 * 86_400_000;
 /** Customers whose order histories are kept as records between requests. */
 const HISTORY_CACHE = 10_000;
 const NO_ORDERS: readonly OrderRecord[] = Object.freeze([]);
@@ -47,6 +52,8 @@ export class StoreModel implements StoreView {
   private productFacts: (CatalogProduct | undefined)[] = [];
   private customerIds = new Interner();
   private customerFacts: (CustomerFact | undefined)[] = [];
+  /** Loyalty standings by customer id: segment fields only, so no statistics depend on them. */
+  private loyalty = new Map<Id, LoyaltyStanding>();
   private orders = new OrderLog();
   /** Each order id's live slot in the log. */
   private orderSlots = new Map<Id, number>();
@@ -55,7 +62,11 @@ export class StoreModel implements StoreView {
   /** Recent customers' histories as records (stable identity until their orders change). */
   private histories = new Lru<number, readonly OrderRecord[]>(HISTORY_CACHE);
   private catalogVersion = 0;
-  private derived = new Map<string, { version: number; value: unknown }>();
+  /** Slots of orders placed within RECENT_MS of the newest order seen; dead slots are skipped, then compacted away. */
+  private recent: number[] = [];
+  private recentCompactAt = 4096;
+  private newestAt = -Infinity;
+  private derived = new Map<string, { version: number; value: unknown; stamp?: number }>();
   private perItem = new Map<string, { stamp: number; base: number; value: unknown }>();
 
   constructor(opts: ModelOptions = {}) {
@@ -80,6 +91,7 @@ export class StoreModel implements StoreView {
     const m = new StoreModel(opts);
     for (const p of data.products) m.setProduct(p);
     for (const c of data.customers) m.customerFacts[m.customerIds.intern(c.id)] = c;
+    for (const [id, standing] of data.loyalty ?? []) m.loyalty.set(id, standing);
     return {
       add(o) {
         const old = m.orderSlots.get(o.id);
@@ -92,6 +104,7 @@ export class StoreModel implements StoreView {
         for (const k of slots) if (!m.orders.cancelled(k) && m.orders.createdAtOf(k) > maxAt) maxAt = m.orders.createdAtOf(k);
         if (Number.isFinite(maxAt)) m.stats.trendRef = maxAt;
         m.sortHistories();
+        m.compactRecent();
         // A guest order is its own buyer; a customer is one buyer across all their orders.
         const buyers: Map<number, number>[] = [];
         for (const k of slots) if (m.orders.customerAt(k) < 0 && m.orders.itemCountOf(k)) buyers.push(itemOrderCounts([m.orders.itemsOf(k)]));
@@ -125,6 +138,7 @@ export class StoreModel implements StoreView {
    * guest orders: shop-wide popularity keeps them, nothing links them to a person any more.
    */
   removeCustomer(id: Id): void {
+    this.loyalty.delete(id);
     const ci = this.customerIds.find(id);
     if (ci < 0) return;
     for (const k of [...(this.customerOrders[ci] ?? [])]) {
@@ -137,6 +151,18 @@ export class StoreModel implements StoreView {
     this.histories.delete(ci);
     this.customerFacts[ci] = undefined;
     this.customerIds.forget(id);
+  }
+
+  // ---- loyalty ----
+
+  /** A member's current standing; null: no longer a member (or redacted). */
+  setLoyalty(customerId: Id, standing: LoyaltyStanding | null): void {
+    if (standing) this.loyalty.set(customerId, standing);
+    else this.loyalty.delete(customerId);
+  }
+
+  loyaltyOf(customerId: Id): LoyaltyStanding | undefined {
+    return this.loyalty.get(customerId);
   }
 
   // ---- orders ----
@@ -237,14 +263,23 @@ export class StoreModel implements StoreView {
    * than 0.1% of all orders: exact on a small shop, and on a large one a burst of webhooks does not
    * re-rank 20k products before every request.
    */
-  cachedRanking<T>(key: string, compute: () => T): T {
+  cachedRanking<T>(key: string, compute: () => T, stamp?: number): T {
     const st = this.stats;
     const hit = this.derived.get(key);
     const drift = Math.floor(st.totalBaskets * 0.001);
-    if (hit && hit.version <= st.version && st.version - hit.version <= drift) return hit.value as T;
+    // `stamp` (e.g. the day of a "this month" window) must match too: time moves the window.
+    if (hit && hit.stamp === stamp && hit.version <= st.version && st.version - hit.version <= drift) return hit.value as T;
     const value = compute();
-    this.derived.set(key, { version: st.version, value });
+    this.derived.set(key, { version: st.version, value, stamp });
     return value;
+  }
+
+  /** Live orders placed at or after `since` (at most RECENT_MS before the newest order), as records. */
+  *recentRecords(since: number): Generator<OrderRecord> {
+    for (const k of this.recent) {
+      if (this.orders.createdAtOf(k) < since || this.orderSlots.get(this.orders.id(k)) !== k) continue;
+      yield this.orders.record(k);
+    }
   }
 
   /** A value derived from item i's statistics (its neighbour list), refreshed per neighbourStaleness. */
@@ -282,7 +317,19 @@ export class StoreModel implements StoreView {
     const customer = o.customerId == null ? -1 : this.customerIds.intern(o.customerId);
     const k = this.orders.append(o, customer, (id) => this.productIds.intern(id));
     this.orderSlots.set(o.id, k);
+    if (o.createdAt > this.newestAt) this.newestAt = o.createdAt;
+    if (o.createdAt >= this.newestAt - RECENT_MS) {
+      this.recent.push(k);
+      if (this.recent.length > this.recentCompactAt) this.compactRecent();
+    }
     return k;
+  }
+
+  /** Drops dead and no-longer-recent slots from the recent list (amortised: the list at most doubles). */
+  private compactRecent(): void {
+    const floor = this.newestAt - RECENT_MS;
+    this.recent = this.recent.filter((k) => this.orders.createdAtOf(k) >= floor && this.orderSlots.get(this.orders.id(k)) === k);
+    this.recentCompactAt = Math.max(4096, 2 * this.recent.length);
   }
 
   /** Takes a slot out of its customer's list (a duplicate replaced during a build). */

@@ -2,13 +2,16 @@ import type { CatalogProduct, Id, Recommendation, RecommendRequest, Recommendati
 import type { StoreModel } from "../model/store-model";
 import type { OrderRecord } from "../model/order-record";
 import { isConsumable, type Candidate } from "./context";
+import { learnedRebuyable, repeatProfile } from "./repeat";
 
 export const MAX_LIMIT = 100;
 
 /**
  * The hard filters every strategy obeys: the product exists and can be bought, it is not in the
  * cart nor the page being viewed, the merchant did not exclude it, it fits the price ceiling, and
- * the shopper has not already bought it unless it is a consumable.
+ * the shopper has not already bought it unless it is bought again: they bought it in two or more
+ * orders themselves, the shop's orders say it is re-bought (recs/repeat.ts), or its type is one
+ * the merchant lists as consumable (an override, never required).
  */
 export function makeEligibility(
   model: StoreModel,
@@ -25,34 +28,43 @@ export function makeEligibility(
   for (const line of req.context.cart ?? []) block(line.productId);
   block(req.context.productId);
   for (const id of f.excludeProductIds ?? []) block(id);
-  const consumables = f.consumableProductTypes?.length ? new Set(f.consumableProductTypes.map((t) => t.toLowerCase())) : null;
-  const bought = boughtItems(model, history);
+  const owned = ownedOneOffs(model, history, f.consumableProductTypes);
   const ceiling = f.maxPriceCents ?? null;
   return (idx: number) => {
     if (blocked.has(idx)) return false;
     const p = model.productAt(idx);
     if (!p || !p.available || !p.published) return false;
     if (ceiling != null && p.priceCents > ceiling) return false;
-    if (bought.has(idx) && !(consumables && isConsumable(p, consumables))) return false;
+    if (owned.has(idx)) return false;
     return true;
   };
 }
 
-const NOTHING_BOUGHT: ReadonlySet<number> = new Set();
+const NOTHING_OWNED: ReadonlySet<number> = new Set();
 /**
- * The last shopper's bought items, valid while the model's data version holds (a new order or
- * refund moves it). One decision asks once per strategy in its fallback chain; keeping only the
- * last shopper keeps nothing per shopper alive between requests.
+ * The last shopper's already-bought products that are not bought again, valid while the model's
+ * data version and the consumable override hold (a new order or refund moves the version). One
+ * decision asks once per strategy in its fallback chain; keeping only the last shopper keeps
+ * nothing per shopper alive between requests.
  */
-let lastBought: { history: readonly OrderRecord[]; version: number; items: Set<number> } | null = null;
+let lastOwned: { history: readonly OrderRecord[]; version: number; consumables: readonly string[] | undefined; items: Set<number> } | null = null;
 
-function boughtItems(model: StoreModel, history: readonly OrderRecord[]): ReadonlySet<number> {
-  if (history.length === 0) return NOTHING_BOUGHT;
+function ownedOneOffs(model: StoreModel, history: readonly OrderRecord[], consumables: readonly string[] | undefined): ReadonlySet<number> {
+  if (history.length === 0) return NOTHING_OWNED;
   const version = model.dataVersion();
-  if (lastBought && lastBought.history === history && lastBought.version === version) return lastBought.items;
+  if (lastOwned && lastOwned.history === history && lastOwned.version === version && lastOwned.consumables === consumables) return lastOwned.items;
+  const orders = new Map<number, number>();
+  for (const rec of history) for (const i of rec.items) orders.set(i, (orders.get(i) ?? 0) + 1);
+  const override = consumables?.length ? new Set(consumables.map((t) => t.toLowerCase())) : null;
+  const profile = repeatProfile(model);
   const items = new Set<number>();
-  for (const rec of history) for (const i of rec.items) items.add(i);
-  lastBought = { history, version, items };
+  for (const [i, n] of orders) {
+    if (n >= 2) continue;
+    if (override && isConsumable(model.productAt(i), override)) continue;
+    if (learnedRebuyable(model, i, profile)) continue;
+    items.add(i);
+  }
+  lastOwned = { history, version, consumables, items };
   return items;
 }
 

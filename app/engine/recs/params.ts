@@ -23,6 +23,12 @@ export interface PicksParams {
   neighbourK: number;
   /** Weight of shop-wide popularity (the share of orders containing the item). */
   popularityWeight: number;
+  /**
+   * Weight of what the shopper's cohort buys (the share of the buyers of their favourite product
+   * type who bought the item, recs/cohort.ts), on the scale of popularityWeight: an item counts by
+   * the better of its shop-wide and its cohort popularity. 0 turns the cohort off.
+   */
+  cohortWeight: number;
 }
 
 export const DEFAULT_PICKS: PicksParams = {
@@ -34,6 +40,7 @@ export const DEFAULT_PICKS: PicksParams = {
   neighbourWeight: 0.25,
   neighbourK: 50,
   popularityWeight: 1,
+  cohortWeight: 1,
 };
 
 /** bought_together / cart_complements association scoring. */

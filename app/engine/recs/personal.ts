@@ -1,9 +1,11 @@
 import type { OrderRecord } from "../model/order-record";
 import { alsoBought, alsoBoughtOf } from "./association";
+import { cohortFor, type Cohort } from "./cohort";
 import { labelled, titleOf, type Candidate, type RecsContext } from "./context";
 import type { PicksParams } from "./params";
 import { popularRanking, trending } from "./popularity";
 import { similarProducts } from "./similarity";
+import { learnedRebuyable, repeatEvidence, repeatProfile, repeatRate } from "./repeat";
 import { bestFirst } from "./top-k";
 
 const DAY = 86_400_000;
@@ -76,6 +78,15 @@ export function pickedForYou(ctx: RecsContext): Iterable<Candidate> {
     touch(j);
     if (++taken >= ctx.want * 3) break;
   }
+  // What shoppers who buy the shopper's favourite type buy: a real cohort, or none at all.
+  const cohort = p.cohortWeight > 0 ? cohortFor(model, ctx.history) : null;
+  if (cohort) {
+    taken = 0;
+    for (const j of cohort.share.keys()) {
+      touch(j);
+      if (++taken >= ctx.want * 3) break;
+    }
+  }
 
   const N = Math.max(1, st.totalBaskets);
   const n = s.touched.length;
@@ -90,33 +101,63 @@ export function pickedForYou(ctx: RecsContext): Iterable<Candidate> {
     const r = p.repeatWeight * s.repeat[j];
     const nb = p.neighbourWeight * s.neighbour[j];
     const pop = (p.popularityWeight * st.basketsWith[j]) / N;
-    scores[k] = r + nb + pop;
-    kind[k] = r >= nb && r >= pop ? REPEAT : nb >= pop && s.bestVote[j] > 0 ? NEIGHBOUR : POPULAR;
+    // The better of shop-wide and cohort popularity: the cohort re-ranks the fill, it adds no mass.
+    const co = cohort ? p.cohortWeight * (cohort.share.get(j) ?? 0) : 0;
+    scores[k] = r + nb + Math.max(pop, co);
+    kind[k] = r >= nb && r >= pop && r >= co ? REPEAT : nb >= pop && nb >= co && s.bestVote[j] > 0 ? NEIGHBOUR : co > pop ? COHORT : POPULAR;
     because[k] = s.because[j];
   }
   s.reset();
-  return picks(ctx, ids, scores, kind, because);
+  return picks(ctx, ids, scores, kind, because, cohort);
 }
 
 const REPEAT = 0;
 const NEIGHBOUR = 1;
 const POPULAR = 2;
+const COHORT = 3;
 
-/** Best first; the row takes the few it needs, so only those are ever ranked and explained. */
-function* picks(ctx: RecsContext, ids: Int32Array, scores: Float64Array, kind: Uint8Array, because: Int32Array): Generator<Candidate> {
+/**
+ * Best first; the row takes the few it needs, so only those are ever ranked and explained. Each
+ * reason names the signal that dominated the score, with its real numbers; only a candidate whose
+ * score the cohort dominated says "Popular with shoppers who buy <type>".
+ */
+function* picks(ctx: RecsContext, ids: Int32Array, scores: Float64Array, kind: Uint8Array, because: Int32Array, cohort: Cohort | null): Generator<Candidate> {
   for (const k of bestFirst(ids, scores, ids.length)) {
     const j = ids[k];
     if (!ctx.eligible(j)) continue;
     const reason =
       kind[k] === REPEAT
-        ? repeatCount(ctx.history, j) > 1
-          ? "One of your regulars"
-          : "You bought this before"
+        ? ownRepeatReason(ctx, j)
         : kind[k] === NEIGHBOUR
           ? `Because you bought ${titleOf(ctx.model, because[k])}`
-          : "Popular with shoppers like you";
+          : kind[k] === COHORT
+            ? `Popular with shoppers who buy ${cohort!.type}`
+            : popularReason(ctx, j);
     yield { idx: j, score: scores[k], reason };
   }
+}
+
+/** "Bought by 412 shoppers": the shop-wide count behind a popularity pick, never a cohort. */
+export function popularReason(ctx: RecsContext, idx: number): string {
+  const n = ctx.model.stats.buyers[idx] ?? 0;
+  return n >= 2 ? `Bought by ${n} shoppers` : "Popular in this shop";
+}
+
+/** The shopper's own history: their interval when they re-buy it, else when they bought it. */
+function ownRepeatReason(ctx: RecsContext, idx: number): string {
+  const times: number[] = [];
+  for (const r of ctx.history) if (r.items.includes(idx)) times.push(r.createdAt);
+  if (times.length >= 2) return `You buy this about every ${days(meanIntervalMs(times))}`;
+  return "You bought this before";
+}
+
+function meanIntervalMs(times: readonly number[]): number {
+  return Math.max(DAY, (times[times.length - 1] - times[0]) / (times.length - 1));
+}
+
+function days(ms: number): string {
+  const n = Math.max(1, Math.round(ms / DAY));
+  return `${n} day${n === 1 ? "" : "s"}`;
 }
 
 interface Scratch {
@@ -152,12 +193,6 @@ function scratch(n: number): Scratch {
   return shared;
 }
 
-function repeatCount(history: readonly OrderRecord[], idx: number): number {
-  let n = 0;
-  for (const r of history) if (r.items.includes(idx)) n++;
-  return n;
-}
-
 /** Each source is computed only if the row is still short after the previous one. */
 function* coldStart(ctx: RecsContext): Generator<Candidate> {
   yield* labelled(alsoBought(ctx), "also_bought");
@@ -166,9 +201,11 @@ function* coldStart(ctx: RecsContext): Generator<Candidate> {
 }
 
 /**
- * Replenishment: for each product the shopper bought in two or more orders, their own mean interval
- * between purchases says when the next one is due. Score peaks when it is due (log-normal in the
- * ratio elapsed / interval) and grows with how established the habit is.
+ * Replenishment. For each product the shopper bought in two or more orders, their own mean interval
+ * between purchases says when the next one is due: the score peaks when it is due (log-normal in the
+ * ratio elapsed / interval) and grows with how established the habit is. Products they bought once
+ * follow when the shop's orders say they are bought again (recs/repeat.ts), scored by that learned
+ * rate, so buy-again works without any consumable setting.
  */
 export function buyAgain(ctx: RecsContext): Candidate[] {
   const times = new Map<number, number[]>();
@@ -180,19 +217,21 @@ export function buyAgain(ctx: RecsContext): Candidate[] {
     }
   }
   const out: Candidate[] = [];
+  const profile = repeatProfile(ctx.model);
   for (const [idx, t] of times) {
-    if (t.length < 2) continue;
-    const first = t[0];
+    if (t.length < 2) {
+      if (!learnedRebuyable(ctx.model, idx, profile)) continue;
+      // Below every habit (scored from 0.5 up): the learned rate, 0..1, halved.
+      const evidence = repeatEvidence(ctx.model, idx, profile);
+      out.push({ idx, score: 0.5 * repeatRate(ctx.model, idx, profile), reason: evidence ? `You bought this before; ${evidence}` : "You bought this before" });
+      continue;
+    }
     const last = t[t.length - 1];
-    const interval = Math.max(DAY, (last - first) / (t.length - 1));
+    const interval = meanIntervalMs(t);
     const ratio = Math.max(ctx.now - last, DAY / 24) / interval;
     const due = Math.exp(-(Math.log(ratio) ** 2) / (2 * 0.5 ** 2));
-    const days = Math.max(1, Math.round(interval / DAY));
-    const reason =
-      ratio >= 0.8
-        ? `Time to restock? You buy this about every ${days} day${days === 1 ? "" : "s"}`
-        : `You buy this about every ${days} day${days === 1 ? "" : "s"}`;
-    out.push({ idx, score: due * (1 + Math.log(t.length)), reason });
+    const reason = ratio >= 0.8 ? `Time to restock? You buy this about every ${days(interval)}` : `You buy this about every ${days(interval)}`;
+    out.push({ idx, score: 0.5 + due * (1 + Math.log(t.length)), reason });
   }
   return out.sort((a, b) => b.score - a.score || a.idx - b.idx);
 }

@@ -49,7 +49,13 @@ export function trendingInCountry(ctx: RecsContext): Candidate[] {
     [...m].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, RANKED),
   );
   const factor = Math.exp((ctx.model.stats.trendRef - ctx.now) / ctx.model.stats.tau);
-  const reason = `Popular in ${countryName(country)}`;
+  const where = countryName(country);
+  const buyers = recentBuyers(ctx.model, country, ctx.now);
+  // The real count behind the pick when there is one this month; the decayed trend alone otherwise.
+  const reason = (idx: number) => {
+    const n = buyers.get(idx) ?? 0;
+    return n >= 2 ? `Bought by ${n} shoppers in ${where} this month` : `Popular in ${where}`;
+  };
   const out: Candidate[] = [];
   for (const [idx, v] of ranked) {
     if (!ctx.eligible(idx)) continue;
@@ -58,6 +64,40 @@ export function trendingInCountry(ctx: RecsContext): Candidate[] {
   }
   // A small country's list runs out fast: top up with shop-wide trending rather than a short row.
   return out.length >= ctx.want ? out : out.concat(trending(ctx));
+}
+
+/** "This month" in reasons: the last 30 days. */
+export const MONTH_DAYS = 30;
+
+/**
+ * Distinct shoppers per product who bought it in `country` in the last MONTH_DAYS days (a guest
+ * order is one shopper), from the model's recent orders; recomputed per day and as the statistics
+ * drift (as the rankings are).
+ */
+export function recentBuyers(model: StoreModel, country: string, now: number): Map<number, number> {
+  const day = Math.floor(now / DAY);
+  return model.cachedRanking(
+    `buyers${MONTH_DAYS}:${country}`,
+    () => {
+      const since = (day + 1) * DAY - MONTH_DAYS * DAY;
+      const seen = new Map<number, Set<number>>();
+      const counts = new Map<number, number>();
+      for (const rec of model.recentRecords(since)) {
+        if (rec.country !== country) continue;
+        for (const i of rec.items) {
+          if (rec.customer >= 0) {
+            let who = seen.get(i);
+            if (!who) seen.set(i, (who = new Set()));
+            if (who.has(rec.customer)) continue;
+            who.add(rec.customer);
+          }
+          counts.set(i, (counts.get(i) ?? 0) + 1);
+        }
+      }
+      return counts;
+    },
+    day,
+  );
 }
 
 export function recentlyViewed(ctx: RecsContext): Candidate[] {

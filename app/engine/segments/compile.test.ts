@@ -106,9 +106,11 @@ const subjectArb = fc
     placement: fc.constantFrom<Placement>("home", "product", "cart"),
     cart: fc.array(fc.record({ productId: fc.constantFrom("1", "2", "3"), quantity: fc.integer({ min: 1, max: 3 }), priceCents: fc.constantFrom(500, 2500) }), { maxLength: 3 }),
     viewed: listArb,
+    loyalty: fc.option(fc.record({ tierId: fc.option(fc.constantFrom(...STRINGS), { nil: null }), points: fc.constantFrom(0, 5, 30, 200), pending: fc.constantFrom(0, 30) }), { nil: null }),
   })
-  .map((r) =>
-    subject(
+  .map((r) => ({
+    loyalty: r.loyalty,
+    ...subject(
       {
         ordersCount: r.ordersCount,
         buyerType: r.ordersCount === 0 ? "none" : r.ordersCount === 1 ? "first_time" : "returning",
@@ -136,7 +138,7 @@ const subjectArb = fc
         productId: r.cart[0]?.productId ?? null,
       },
     ),
-  );
+  }));
 
 describe("compileCondition vs the reference interpreter", () => {
   it("agree on random valid trees and subjects", () => {

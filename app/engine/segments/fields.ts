@@ -7,11 +7,13 @@
  * history or browsing: they are never evaluated for a shopper who opted out of automated decisions.
  */
 import type { CustomerProfile } from "../profile/types";
-import { PLACEMENTS, type ShopperContext } from "../types";
+import { PLACEMENTS, type LoyaltyStanding, type ShopperContext } from "../types";
 
 export interface SegmentSubject {
   profile: CustomerProfile;
   context: ShopperContext;
+  /** The shopper's loyalty standing; null or absent for guests, non-members and opted-out shoppers. */
+  loyalty?: LoyaltyStanding | null;
 }
 
 export type FieldType = "number" | "money" | "string" | "enum" | "boolean" | "string_list";
@@ -97,6 +99,10 @@ export const FIELDS: Readonly<Record<string, FieldSpec>> = fields([
   { name: "purchased_product_ids", type: "string_list", label: "purchased products", personal: true, description: "Products kept at least once.", get: (s) => s.profile.products.map((p) => p.productId) },
   { name: "birthday_soon", type: "boolean", label: "birthday soon", personal: true, description: "Birthday within the profile's window (7 days by default).", get: (s) => s.profile.birthday.withinWindow },
   { name: "days_until_birthday", type: "number", label: "days until birthday", personal: true, description: "0 = today; missing when unknown.", get: (s) => s.profile.birthday.daysUntil },
+  // --- loyalty program (LoyaltyMember): personal; missing for non-members, so "points < 100" leaves them out ---
+  { name: "loyalty_tier", type: "string", label: "loyalty tier", personal: true, description: "The member's tier id in the loyalty program; missing for non-members and members below every tier.", get: (s) => lower(s.loyalty?.tierId) },
+  { name: "loyalty_points", type: "number", label: "points", personal: true, description: "Spendable loyalty points; missing for non-members.", get: (s) => s.loyalty?.points ?? null },
+  { name: "loyalty_pending", type: "number", label: "pending points", personal: true, description: "Points earned but not yet spendable (pending period); missing for non-members.", get: (s) => s.loyalty?.pending ?? null },
   { name: "recently_viewed_product_ids", type: "string_list", label: "recently viewed products", personal: true, description: "Consented storefront browsing.", get: (s) => s.context.recentlyViewed ?? [] },
 
   // --- request context: not personal ---

@@ -30,7 +30,7 @@ export class SegmentCounter {
 
   constructor(
     customers: Iterable<CustomerFact>,
-    private readonly store: Pick<StoreView, "ordersOf" | "product">,
+    private readonly store: Pick<StoreView, "ordersOf" | "product" | "loyaltyOf">,
     private readonly set: CompiledSegmentSet,
     private readonly profileOptions: ProfileOptions,
     private readonly now: number,
@@ -58,7 +58,7 @@ export class SegmentCounter {
       const optOut = c.personalizationOptOut === true;
       const profile = optOut ? this.anonymous : buildProfile(c, store.ordersOf(c.id), (id) => store.product(id), now, this.profileOptions);
       const context: ShopperContext = { placement: "home", customerId: c.id, returningVisitor: true, now };
-      const subject = { profile, context };
+      const subject = { profile, context, loyalty: optOut ? null : (store.loyaltyOf?.(c.id) ?? null) };
       for (const s of this.set.segments) {
         if (s.personal && optOut) continue;
         if (!s.test(subject)) continue;
@@ -77,7 +77,7 @@ export class SegmentCounter {
 /** All at once (small stores, tests). */
 export function segmentSizes(
   customers: Iterable<CustomerFact>,
-  store: Pick<StoreView, "ordersOf" | "product">,
+  store: Pick<StoreView, "ordersOf" | "product" | "loyaltyOf">,
   set: CompiledSegmentSet,
   profileOptions: ProfileOptions,
   now: number,

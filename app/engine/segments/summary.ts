@@ -14,6 +14,8 @@ export interface SummaryOptions {
   currency?: string;
   /** Product titles for id lists ("bought Linen Shirt"); ids are counted otherwise. */
   productTitle?: (id: string) => string | undefined;
+  /** Loyalty tier names by tier id ("Gold" for "gold"); the id is shown otherwise. */
+  tierName?: (id: string) => string | undefined;
 }
 
 /** One condition as words: `prep` reads after the subject ("in Canada"), `clause` after "who". */
@@ -74,6 +76,7 @@ function values(spec: FieldSpec, leaf: Leaf, o: SummaryOptions, word: "and" | "o
   if (spec.name.includes("country")) return list(raw.map(countryName), word);
   if (spec.name.includes("province")) return list(raw.map((x) => x.toUpperCase()), word);
   if (spec.name === "traffic_source") return list(raw.map((x) => SOURCES[x.toLowerCase()] ?? x), word);
+  if (spec.name === "loyalty_tier") return list(raw.map((x) => o.tierName?.(x) ?? o.tierName?.(x.toLowerCase()) ?? x), word);
   return list(raw.map((x) => x.replace(/_/g, " ")), word);
 }
 
@@ -167,6 +170,18 @@ function leafPhrase(leaf: Leaf, o: SummaryOptions): Phrase {
     case "days_until_birthday":
       if (op === "lte" || op === "lt") return { clause: `have a birthday within ${days((leaf.value as number) - (op === "lt" ? 1 : 0))}` };
       break;
+    case "loyalty_tier":
+      if (isIn) return { clause: `are in the ${values(spec, leaf, o)} loyalty tier` };
+      if (notIn) return { clause: `are not in the ${values(spec, leaf, o)} loyalty tier` };
+      if (op === "exists") return { clause: leaf.value === false ? "have no loyalty tier" : "have a loyalty tier" };
+      break;
+    case "loyalty_points":
+    case "loyalty_pending": {
+      const what = leaf.field === "loyalty_points" ? "points" : "pending points";
+      if (op === "exists") return { clause: leaf.value === false ? "are not loyalty members" : "are loyalty members" };
+      if (op === "between") return { clause: `have between ${num((leaf.value as number[])[0])} and ${num((leaf.value as number[])[1])} ${what}` };
+      return { clause: `have ${comparison(leaf, num)} ${what}` };
+    }
     case "placement":
       if (isIn) return { prep: `on the ${values(spec, leaf, o).replace(/_/g, " ")} page`, clause: `are on the ${values(spec, leaf, o)} page` };
       break;
