@@ -1,5 +1,6 @@
 import type { CatalogProduct, CustomerFact, OrderFact, StrategyName } from "../types";
 import { StoreModel, type ModelOptions, type StoreData } from "../model/store-model";
+import { DEFAULT_PICKS, type PicksParams } from "../recs/params";
 import { recommend } from "../recs/recommend";
 import type { Predictor } from "./baselines";
 import type { CompletionTask, NextBasketTask } from "./datasets";
@@ -80,18 +81,38 @@ export function nextBasketStore(task: NextBasketTask, catalog = new DatasetCatal
   return { products: catalog.products(), customers, orders };
 }
 
-/** The production picked_for_you row for each user, on a StoreModel built from the task's history. */
+/** The task's history as one shop: a StoreModel and the catalog mapping items to product ids. */
+export interface TaskShop {
+  model: StoreModel;
+  catalog: DatasetCatalog;
+}
+
+export function buildTaskShop(task: NextBasketTask, opts: ModelOptions = {}): TaskShop {
+  const catalog = new DatasetCatalog(task.itemNames);
+  return { model: StoreModel.build(nextBasketStore(task, catalog), opts), catalog };
+}
+
+/** The production row of `strategy` on the home page for each user, a week after their last order. */
+export function rowsFor(task: NextBasketTask, shop: TaskShop, strategy: StrategyName, k: number): string[][] {
+  return task.users.map((user, u) => {
+    const times = basketTimes(task, u);
+    const now = (times[times.length - 1] ?? EPOCH) + 7 * DAY;
+    const rows = recommend(shop.model, { strategy, context: { placement: "home", customerId: user, now }, limit: k, filters: FILTERS });
+    return rows.map((r) => shop.catalog.item(r.productId));
+  });
+}
+
+/**
+ * picked_for_you under other hyper-parameters without rebuilding the model: the model reads its
+ * picks parameters on every request and derives nothing from them, so swapping them is exact.
+ */
+export function withPicks(shop: TaskShop, picks: Partial<PicksParams>): void {
+  Object.assign(shop.model.picks, DEFAULT_PICKS, picks);
+}
+
+/** The production row of `strategy` for each user, on a StoreModel built from the task's history. */
 export function strategyPredictor(strategy: StrategyName, opts: ModelOptions = {}): Predictor {
-  return (task, k) => {
-    const catalog = new DatasetCatalog(task.itemNames);
-    const model = StoreModel.build(nextBasketStore(task, catalog), opts);
-    return task.users.map((user, u) => {
-      const times = basketTimes(task, u);
-      const now = (times[times.length - 1] ?? EPOCH) + 7 * DAY;
-      const rows = recommend(model, { strategy, context: { placement: "home", customerId: user, now }, limit: k, filters: FILTERS });
-      return rows.map((r) => catalog.item(r.productId));
-    });
-  };
+  return (task, k) => rowsFor(task, buildTaskShop(task, opts), strategy, k);
 }
 
 /** One hidden item per test basket, chosen by a fixed hash so every run hides the same one. */

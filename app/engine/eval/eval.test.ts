@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
 import path from "node:path";
-import { gpTopFreq, pTopFreq, tifuVector, TIFU_TAFENG } from "./baselines";
-import { loadRealityCheck, validationSplit } from "./datasets";
-import { evaluatePredictor, runNextBasket } from "./harness";
+import { globalPopularity, gpTopFreq, gTopFreq, personalRanking, pTopFreq, tifuVector, TIFU_TAFENG } from "./baselines";
+import { loadRealityCheck, nextBasketFromRows, parseCsvLine, validationSplit, type NextBasketTask } from "./datasets";
+import { evaluatePredictor, HOME_STRATEGIES, runNextBasket } from "./harness";
+import { TUNED, type DatasetResult } from "./suite";
 import { hitAt, MetricAccumulator, METRICS, ndcgAt, recallAt } from "./metrics";
 
 const fixtures = path.join(__dirname, "fixtures");
@@ -43,6 +44,63 @@ describe("metrics on hand-computed cases", () => {
   });
 });
 
+describe("TopFreq baselines at their strongest", () => {
+  // Global basket counts: b 3, a 2, c 2, d 1 (the duplicate "a" in one basket counts once; a is
+  // seen before c, so it ranks first on the tie).
+  const tiny: NextBasketTask = {
+    name: "tiny",
+    users: ["u1", "u2", "u3"],
+    history: [
+      [["a", "a", "d"], ["c"]],
+      [["a", "b"], ["b", "c"]],
+      [["b"]],
+    ],
+    future: [["a"], ["b"], ["c"]],
+  };
+
+  it("counts an item once per basket, globally and per shopper", () => {
+    expect(globalPopularity(tiny)).toEqual(["b", "a", "c", "d"]);
+    // u1: a, d, c once each; a bought twice in one basket is still one basket.
+    expect(pTopFreq(tiny, 10)[0]).toEqual(["a", "c", "d"]);
+  });
+
+  it("breaks ties in the shopper's counts by global popularity, not by first purchase", () => {
+    // u1 bought d before c, both in one basket; c is the more popular, so c ranks first.
+    expect(personalRanking([["d"], ["c"]], new Map([["c", 0], ["d", 1]]))).toEqual(["c", "d"]);
+    expect(pTopFreq(tiny, 10)[1]).toEqual(["b", "a", "c"]);
+  });
+
+  it("GP-TopFreq fills the shopper's list with best-sellers they have not bought", () => {
+    expect(gpTopFreq(tiny, 3)[2]).toEqual(["b", "a", "c"]);
+    expect(gTopFreq(tiny, 2)).toEqual([["b", "a"], ["b", "a"], ["b", "a"]]);
+  });
+});
+
+describe("dataset converters", () => {
+  it("reads quoted CSV fields with commas and doubled quotes", () => {
+    expect(parseCsvLine('15311,2010-12-01 09:41:00,"AIRLINE LOUNGE,METAL SIGN",2,2.1,United Kingdom')).toEqual([
+      "15311", "2010-12-01 09:41:00", "AIRLINE LOUNGE,METAL SIGN", "2", "2.1", "United Kingdom",
+    ]);
+    expect(parseCsvLine('1,"RECORD FRAME 7"" SINGLE",3')).toEqual(["1", 'RECORD FRAME 7" SINGLE', "3"]);
+  });
+
+  it("turns dated rows into time-ordered baskets, the last one the truth, single-basket users skipped", () => {
+    const t = nextBasketFromRows("rows", [
+      { user: "10", time: 2, item: "y" },
+      { user: "10", time: 1, item: "x" },
+      { user: "10", time: 1, item: "x" },
+      { user: "10", time: 3, item: "z" },
+      { user: "9", time: 1, item: "x" },
+      { user: "11", time: 5, item: "x" },
+      { user: "11", time: 7, item: "w" },
+    ]);
+    expect(t.users).toEqual(["10", "11"]);
+    expect(t.history).toEqual([[["x"], ["y"]], [["x"]]]);
+    expect(t.future).toEqual([["z"], ["w"]]);
+    expect(t.times).toEqual([[1, 2], [5]]);
+  });
+});
+
 describe("TIFU-KNN user vector", () => {
   it("applies within-group and group decay as in Hu et al.", () => {
     // 3 baskets, group size 2: groups [b0] and [b1, b2]; k = 2 groups.
@@ -58,7 +116,7 @@ describe("evaluation harness on the committed Ta-Feng subset", () => {
 
   it("evaluates every user with a future basket", () => {
     expect(task.users.length).toBe(200);
-    expect(Object.keys(report).sort()).toEqual(["G-TopFreq", "GP-TopFreq", "P-TopFreq", "TIFU-KNN", "picked_for_you"].sort());
+    expect(Object.keys(report).sort()).toEqual(["G-TopFreq", "GP-TopFreq", "P-TopFreq", "TIFU-KNN", ...HOME_STRATEGIES].sort());
   });
 
   it("keeps metric invariants for every method", () => {
@@ -92,7 +150,7 @@ describe("evaluation harness on the committed Ta-Feng subset", () => {
 });
 
 describe("npm run eval --json", () => {
-  it("prints exactly one JSON object with the five metrics per method", () => {
+  it("prints exactly one JSON object with the five metrics per method and the tuning result", () => {
     const root = path.resolve(__dirname, "../../..");
     const stdout = execFileSync(
       process.execPath,
@@ -101,9 +159,14 @@ describe("npm run eval --json", () => {
     );
     const lines = stdout.trim().split("\n");
     expect(lines).toHaveLength(1);
-    const parsed = JSON.parse(lines[0]) as Record<string, Record<string, number>>;
-    expect(Object.keys(parsed)).toContain("picked_for_you");
-    for (const row of Object.values(parsed)) expect(Object.keys(row).sort()).toEqual([...METRICS].sort());
+    const parsed = JSON.parse(lines[0]) as { datasets: DatasetResult[] };
+    expect(parsed.datasets).toHaveLength(1);
+    const [result] = parsed.datasets;
+    expect(result.users).toBe(200);
+    expect(Object.keys(result.rows)).toEqual(["G-TopFreq", "P-TopFreq", "GP-TopFreq", ...HOME_STRATEGIES, TUNED]);
+    for (const row of Object.values(result.rows)) expect(Object.keys(row).sort()).toEqual([...METRICS].sort());
+    // Tuning never keeps a point that scored below the defaults on validation.
+    expect(result.tuning!.validation.tuned["Recall@10"]).toBeGreaterThanOrEqual(result.tuning!.validation.defaults["Recall@10"]);
   });
 
   it("fails with a clear message when the dataset is missing", () => {

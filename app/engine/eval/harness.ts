@@ -1,5 +1,6 @@
 import { StoreModel, type ModelOptions } from "../model/store-model";
-import { completionStore, completionStrategy, DatasetCatalog, hiddenItem, strategyPredictor, type CompletionPredictor } from "./adapter";
+import type { StrategyName } from "../types";
+import { buildTaskShop, completionStore, completionStrategy, DatasetCatalog, hiddenItem, rowsFor, type CompletionPredictor } from "./adapter";
 import { gpTopFreq, gTopFreq, pTopFreq, tifuKnn, TIFU_TAFENG, globalPopularity, type Predictor, type TifuParams } from "./baselines";
 import type { CompletionTask, NextBasketTask } from "./datasets";
 import { MetricAccumulator, type MetricRow } from "./metrics";
@@ -8,12 +9,26 @@ export type Report = Record<string, MetricRow>;
 /** Ranked lists are cut at 20, the largest K reported. */
 export const DEPTH = 20;
 
-export function evaluatePredictor(task: NextBasketTask, predict: Predictor): MetricRow {
-  const ranked = predict(task, DEPTH);
+export function scoreLists(task: NextBasketTask, ranked: string[][]): MetricRow {
   const acc = new MetricAccumulator();
   task.users.forEach((_, u) => acc.add(new Set(task.future[u]), ranked[u]));
   return acc.result();
 }
+
+export function evaluatePredictor(task: NextBasketTask, predict: Predictor): MetricRow {
+  return scoreLists(task, predict(task, DEPTH));
+}
+
+/** Users the metrics average over: those whose truth basket is not empty. */
+export function evaluatedUsers(task: NextBasketTask): number {
+  return task.future.filter((b) => b.length > 0).length;
+}
+
+/**
+ * The production strategies a home-page row can use for a known shopper. The others need signals
+ * these datasets do not have (catalog attributes, views, countries, creation dates).
+ */
+export const HOME_STRATEGIES: readonly StrategyName[] = ["picked_for_you", "buy_again", "also_bought", "trending"];
 
 export interface NextBasketOptions {
   model?: ModelOptions;
@@ -23,21 +38,25 @@ export interface NextBasketOptions {
   onProgress?: (name: string, ms: number) => void;
 }
 
-/** Baselines and our picked_for_you on one next-basket task, same users, same metrics. */
+/** Baselines and the production strategies on one next-basket task, same users, same metrics. */
 export function runNextBasket(task: NextBasketTask, opts: NextBasketOptions = {}): Report {
-  const predictors: Record<string, Predictor> = {
+  const report: Report = {};
+  const timed = (name: string, run: () => MetricRow) => {
+    const t = performance.now();
+    report[name] = run();
+    opts.onProgress?.(name, performance.now() - t);
+  };
+  const baselines: Record<string, Predictor> = {
     "G-TopFreq": gTopFreq,
     "P-TopFreq": pTopFreq,
     "GP-TopFreq": gpTopFreq,
     ...(opts.skipTifu ? {} : { "TIFU-KNN": tifuKnn(opts.tifu ?? TIFU_TAFENG) }),
-    picked_for_you: strategyPredictor("picked_for_you", opts.model),
   };
-  const report: Report = {};
-  for (const [name, predict] of Object.entries(predictors)) {
-    const t = performance.now();
-    report[name] = evaluatePredictor(task, predict);
-    opts.onProgress?.(name, performance.now() - t);
-  }
+  for (const [name, predict] of Object.entries(baselines)) timed(name, () => evaluatePredictor(task, predict));
+  const t = performance.now();
+  const shop = buildTaskShop(task, opts.model);
+  opts.onProgress?.("model build", performance.now() - t);
+  for (const strategy of HOME_STRATEGIES) timed(strategy, () => scoreLists(task, rowsFor(task, shop, strategy, DEPTH)));
   return report;
 }
 
