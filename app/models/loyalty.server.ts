@@ -580,12 +580,14 @@ export async function adjustPoints(db: Db, shop: string, actor: string, customer
     }
     const split: Split = delta > 0 ? creditSplit(m, delta, "points") : { points: delta, pending: 0, owed: 0 };
     const program = await getProgram(tx, shop);
-    const after = await postEntries(tx, shop, m, [{ key: `adjust:${crypto.randomUUID()}`, kind: "adjust", ...split, reason: why, actor, programVersion: program?.version ?? null }], {
+    const key = `adjust:${crypto.randomUUID()}`;
+    // The audit row names the entry, not the customer: audit rows outlive customers/redact, entries don't.
+    const after = await postEntries(tx, shop, m, [{ key, kind: "adjust", ...split, reason: why, actor, programVersion: program?.version ?? null }], {
       now,
       program,
       activity: true,
     });
-    await recordAudit(tx, shop, { actor, action: "adjust", entityType: "loyalty-member", entityId: "adjust", summary: `Adjusted a member's points by ${delta > 0 ? "+" : ""}${delta}: ${why}` });
+    await recordAudit(tx, shop, { actor, action: "adjust", entityType: "loyalty-entry", entityId: key, summary: `Adjusted a member's points by ${delta > 0 ? "+" : ""}${delta}: ${why}` });
     return { ok: true as const, value: { balance: after.points } };
   });
 }
