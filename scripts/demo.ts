@@ -245,7 +245,7 @@ async function main() {
   say(`loyalty: ${loyalty.members} members (${loyalty.byTier.map((t) => `${t.name} ${t.count}`).join(", ")}), ${loyalty.entries} ledger entries; ${loyalty.canRedeem} can redeem a reward now${loyalty.emptyTiers.length ? ` - NO MEMBERS IN ${loyalty.emptyTiers.join(", ")}` : ""}`);
   // The local storefront preview (scripts/preview): theme pages with the real blocks, signed app proxy, Ajax cart.
   const { startPreview } = await import("./preview/index");
-  const preview = await startPreview({ appUrl, secret: API_SECRET, shop: SHOP, port: previewPort, databaseUrl });
+  const preview = await startPreview({ appUrl, secret: API_SECRET, shop: SHOP, port: previewPort, databaseUrl, adminApiUrl: api.origin });
   const standing = await personaStanding(db, [...preview.data.personas.values()].map((p) => p.customerId));
   const personas = preview.personaLinks().map((l) => {
     const s = standing.get(preview.data.personas.get(l.id)?.customerId ?? "");

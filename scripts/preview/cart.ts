@@ -18,11 +18,33 @@ export interface CartLine {
   properties: Record<string, string>;
 }
 
+/** A discount code applied with Shopify's shareable link (`/discount/<code>`), as the Admin API stand-in knows it. */
+export interface CartDiscount {
+  code: string;
+  /** false: the store has no such code (Shopify shows the code as not applicable). */
+  applicable: boolean;
+  /** Off the merchandise: a fraction (0.1 = 10%) or fixed cents; free shipping takes nothing here. */
+  percentage?: number;
+  amountCents?: number;
+  freeShipping?: boolean;
+  minSubtotalCents?: number;
+}
+
 export interface Cart {
   token: string;
   note: string;
   attributes: Record<string, string>;
   lines: CartLine[];
+  discount?: CartDiscount | null;
+}
+
+/** What a code takes off a subtotal (0 below its minimum, never more than the subtotal). */
+export function discountCents(d: CartDiscount | null | undefined, subtotal: number): number {
+  if (!d?.applicable || subtotal <= 0) return 0;
+  if (d.minSubtotalCents && subtotal < d.minSubtotalCents) return 0;
+  if (d.percentage) return Math.min(subtotal, Math.round(subtotal * d.percentage));
+  if (d.amountCents) return Math.min(subtotal, d.amountCents);
+  return 0;
 }
 
 export class CartError extends Error {
@@ -80,13 +102,15 @@ export function lineJson(data: PreviewData, l: CartLine) {
 export function cartJson(data: PreviewData, c: Cart) {
   const items = c.lines.map((l) => lineJson(data, l));
   const total = items.reduce((s, i) => s + i.line_price, 0);
+  const off = discountCents(c.discount, total);
   return {
     token: c.token,
     note: c.note,
     attributes: c.attributes,
     original_total_price: total,
-    total_price: total,
-    total_discount: 0,
+    total_price: total - off,
+    total_discount: off,
+    discount_codes: c.discount ? [{ code: c.discount.code, applicable: c.discount.applicable && (off > 0 || Boolean(c.discount.freeShipping)) }] : [],
     total_weight: 0,
     item_count: items.reduce((s, i) => s + i.quantity, 0),
     items,

@@ -30,10 +30,10 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createLiquidEnv } from "./liquid-env";
 import { appProxySignature } from "../simulator/sign";
-import { add, type Cart, CartError, cartJson, change, emptyCart, update } from "./cart";
+import { add, type Cart, type CartDiscount, CartError, cartJson, change, emptyCart, update } from "./cart";
 import { checkout } from "./checkout";
 import { loadPreviewData, PERSONA_ORDER, type PersonaId, type PreviewData } from "./data";
-import { cartPage, homePage, liquidPage, type PageInput, placeholderSvg, productPage, THEME_SCRIPT } from "./theme";
+import { cartPage, homePage, liquidPage, loyaltyPage, type PageInput, placeholderSvg, productPage, THEME_SCRIPT } from "./theme";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const PROXY_PREFIX = "/apps/attune";
@@ -55,6 +55,8 @@ export interface PreviewOptions {
   databaseUrl?: string;
   extensionDir?: string;
   locale?: string;
+  /** The Admin API stand-in's origin: `/discount/<code>` looks codes up there (without it, no code applies). */
+  adminApiUrl?: string;
   /** Block settings overrides, e.g. { embed: { delay: 3 } }. */
   blockSettings?: Record<string, Record<string, unknown>>;
 }
@@ -262,6 +264,22 @@ export async function startPreview(o: PreviewOptions): Promise<Preview> {
     return true;
   }
 
+  async function lookUpCode(code: string): Promise<CartDiscount> {
+    if (!o.adminApiUrl) return { code, applicable: false };
+    const r = await fetch(`${o.adminApiUrl}/simulator/discount-codes?shop=${encodeURIComponent(o.shop)}&code=${encodeURIComponent(code)}`);
+    if (!r.ok) return { code, applicable: false };
+    const found = (await r.json()) as { code: string; discount: { type: string; endsAt: string | null; customerGets?: any; minimumRequirement?: any } };
+    const d = found.discount;
+    if (d.endsAt && Date.parse(d.endsAt) < Date.now()) return { code: found.code, applicable: false };
+    const min = Number(d.minimumRequirement?.subtotal?.greaterThanOrEqualToSubtotal ?? 0);
+    const base: CartDiscount = { code: found.code, applicable: true, ...(min > 0 ? { minSubtotalCents: Math.round(min * 100) } : {}) };
+    if (d.type === "DiscountCodeFreeShipping") return { ...base, freeShipping: true };
+    const value = d.customerGets?.value ?? {};
+    if (typeof value.percentage === "number") return { ...base, percentage: value.percentage };
+    const amount = Number(value.discountAmount?.amount ?? value.amount ?? 0);
+    return amount > 0 ? { ...base, amountCents: Math.round(amount * 100) } : { ...base, applicable: false };
+  }
+
   const handler = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://preview.local");
     const p = url.pathname;
@@ -298,8 +316,18 @@ export async function startPreview(o: PreviewOptions): Promise<Preview> {
       return redirect(res, `${p}${q ? `?${q}` : ""}`);
     }
 
+    const discount = /^\/discount\/([^/]{1,255})$/.exec(p);
+    if (discount) {
+      // Shopify's shareable discount link: remember the code on the cart, then go where `redirect` says
+      // (a local path only: an open redirect would be a phishing aid).
+      s.cart.discount = await lookUpCode(decodeURIComponent(discount[1]));
+      const to = url.searchParams.get("redirect") ?? "/cart";
+      return redirect(res, /^\/(?!\/)/.test(to) ? to : "/cart");
+    }
+
     let html: string | null = null;
     if (p === "/" || p === "/index.html") html = await homePage(page(s));
+    else if (p === "/pages/rewards") html = await loyaltyPage(page(s));
     else if (p === "/cart") html = await cartPage(page(s));
     else if (p.startsWith("/products/")) {
       const product = data.byHandle.get(decodeURIComponent(p.slice("/products/".length)).replace(/\/$/, ""));

@@ -158,6 +158,7 @@ ${personaBar(i, o.path)}
   <nav aria-label="Main">
     <a href="/">Home</a>
     ${i.data.products.slice(0, 3).map((p) => `<a href="/products/${esc(p.handle)}">${esc(p.productType || p.title)}</a>`).join("\n    ")}
+    <a href="/pages/rewards">Rewards</a>
     <a href="/cart" data-cart-link>Cart (<span data-cart-count>${cart.item_count}</span>)</a>
   </nav>
 </header>
@@ -225,11 +226,24 @@ export async function cartPage(i: PageInput) {
       return `<tr data-line="${n + 1}"><td><a href="${esc(it.url)}">${esc(it.title)}</a>${props ? `<div class="props">${props}</div>` : ""}</td><td>${it.quantity}</td><td>${esc(money(it.final_line_price, i.data.currency))}</td><td><a href="/cart/change?line=${n + 1}&amp;quantity=0">Remove</a></td></tr>`;
     })
     .join("");
+  const code = c.discount_codes[0];
+  const discountLine = code
+    ? code.applicable
+      ? `<p data-cart-discount>Discount code <strong>${esc(code.code)}</strong> applied${c.total_discount ? `: -${esc(money(c.total_discount, i.data.currency))}` : " (free shipping)"}</p>`
+      : `<p data-cart-discount-invalid>Discount code <strong>${esc(code.code)}</strong> isn't valid for this cart.</p>`
+    : "";
   const main = `
-<h1>Your cart</h1>
+<h1>Your cart</h1>${discountLine}
 ${c.items.length ? `<table><thead><tr><th>Item</th><th>Qty</th><th>Total</th><th><span class="attune-visually-hidden">Remove</span></th></tr></thead><tbody>${rows}</tbody></table><p>Subtotal: <strong data-cart-total>${esc(money(c.total_price, i.data.currency))}</strong></p><form method="post" action="/cart/checkout"><button class="btn" type="submit" data-checkout>Check out</button></form>` : `<p data-cart-empty>Your cart is empty.</p>`}${i.placed ? `<p data-order-placed>Thank you! Order ${esc(i.placed)} was placed.</p>` : ""}
 ${block}`;
   return layout(i, { title: "Cart", path: "/cart", template: "cart", main, blocks: ["cart"] });
+}
+
+/** `/pages/rewards`: a theme page with the loyalty block, where a merchant would place it. */
+export async function loyaltyPage(i: PageInput) {
+  const ctx = globals(i, "page");
+  const block = await i.env.renderBlock("loyalty", { ...ctx, settings: i.blockSettings?.loyalty, id: "attune-loyalty" });
+  return layout(i, { title: "Rewards", path: "/pages/rewards", template: "page", main: `<h1>Rewards</h1>\n${block}`, blocks: ["loyalty"] });
 }
 
 export async function liquidPage(i: PageInput, source: string, path: string) {

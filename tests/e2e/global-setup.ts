@@ -70,7 +70,7 @@ export default async function globalSetup() {
     throw e;
   }
 
-  const preview = await startPreview({ appUrl: app.url, secret: E2E_SECRET, shop: E2E_SHOP, port: 0, databaseUrl });
+  const preview = await startPreview({ appUrl: app.url, secret: E2E_SECRET, shop: E2E_SHOP, port: 0, databaseUrl, adminApiUrl: adminApi.origin });
   say(`preview on ${preview.url}`);
   for (const l of preview.personaLinks()) say(`  ${l.id}: ${l.why}`);
 
