@@ -189,6 +189,7 @@ export interface MemberSyncRow {
   pending: number;
   tierId: string | null;
   lastActivityAt: Date | null;
+  joinedAt: Date;
 }
 
 /** The cached balances (written by the ledger in the entries' transaction), for many members at once. */
@@ -197,28 +198,9 @@ export async function membersForSync(tx: Tx, shop: string, customerIds: string[]
   for (let i = 0; i < customerIds.length; i += 500) {
     const rows = await tx.loyaltyMember.findMany({
       where: { shopId: shop, customerId: { in: customerIds.slice(i, i + 500) } },
-      select: { customerId: true, points: true, pending: true, tierId: true, lastActivityAt: true },
+      select: { customerId: true, points: true, pending: true, tierId: true, lastActivityAt: true, joinedAt: true },
     });
     for (const r of rows) out.set(r.customerId, r);
   }
   return out;
-}
-
-/** The latest program version's config as stored (JSON), or null. */
-export async function latestProgramConfig(tx: Tx, shop: string): Promise<unknown | null> {
-  const row = await tx.loyaltyProgram.findFirst({ where: { shopId: shop }, orderBy: { version: "desc" }, select: { config: true } });
-  if (!row) return null;
-  try {
-    return JSON.parse(row.config);
-  } catch {
-    return null;
-  }
-}
-
-/** customers/redact and shop/redact: what the sync keeps about a customer (or the whole shop). */
-export async function deleteLoyaltySyncData(tx: Tx, shop: string, customerId?: string) {
-  const where = customerId ? { shopId: shop, customerId } : { shopId: shop };
-  await tx.loyaltyOutbox.deleteMany({ where });
-  await tx.loyaltySyncState.deleteMany({ where });
-  if (!customerId) await tx.loyaltySyncShop.deleteMany({ where: { shopId: shop } });
 }

@@ -28,13 +28,14 @@ eachBackend("privacy model", (b) => {
     await recordProductView(b().db, shop, { visitorId: "visitor-1", customerId: CUSTOMER }, "1");
     await recordProductView(b().db, shop, { visitorId: "visitor-2", customerId: OTHER }, "2");
     await recordQuizResponse(b().db, shop, { visitorId: null, customerId: CUSTOMER }, "style", { look: ["Minimal"] });
-    // Loyalty: a member's ledger, balance cache, birthday, redemption and outbox rows name the customer.
+    // Loyalty: a member's ledger, balance cache, birthday, redemption, outbox and sync-state rows name the customer.
     await saveProgram(b().db, shop, "staff", { ...EXAMPLE_PROGRAM, enabled: true });
     for (const c of [CUSTOMER, OTHER]) {
       await adjustPoints(b().db, shop, "staff", c, 900, "welcome");
       await setBirthday(b().db, shop, c, "04-23");
       await writeTransaction(b().db, (tx) => debitPoints(tx, shop, c, { key: `redeem:rd-${c}`, points: 500, redemptionId: `rd-${c}`, rewardId: "five-off" }));
       await b().db.redemption.create({ data: { shopId: shop, id: `rd-${c}`, customerId: c, rewardId: "five-off", idempotencyKey: "k", code: `CODE${c.slice(-2)}`, points: 500, programVersion: 1 } });
+      await b().db.loyaltySyncState.create({ data: { shopId: shop, customerId: c, digests: "{}", tierTag: "attune-tier-gold" } });
     }
   }
 

@@ -32,6 +32,7 @@ export async function redactCustomer(tx: Tx, shop: string, customerId: string, o
   await tx.loyaltyMember.deleteMany({ where: { shopId: shop, customerId } });
   await tx.redemption.deleteMany({ where: { shopId: shop, customerId } });
   await tx.loyaltyOutbox.deleteMany({ where: { shopId: shop, customerId } });
+  await tx.loyaltySyncState.deleteMany({ where: { shopId: shop, customerId } });
   await tx.changeEvent.deleteMany({ where: { shopId: shop, kind: "loyalty", entityId: customerId } });
   await tx.redaction.upsert({
     where: { shopId_customerHash: { shopId: shop, customerHash: hash } },
@@ -146,6 +147,8 @@ export async function deleteShopData(tx: Tx, shop: string) {
     tx.rewardCode.deleteMany({ where }),
     tx.redemption.deleteMany({ where }),
     tx.loyaltyOutbox.deleteMany({ where }),
+    tx.loyaltySyncState.deleteMany({ where }),
+    tx.loyaltySyncShop.deleteMany({ where }),
     tx.session.deleteMany({ where: { shop } }),
     tx.shop.deleteMany({ where: { id: shop } }),
   ]);

@@ -9,22 +9,17 @@ import { type AdminApi, startAdminApi } from "../../scripts/simulator/admin-api"
 import { loadAdminSchema } from "../../scripts/simulator/schema";
 import { type SimStore, generateStore } from "../../scripts/simulator/store";
 import type { Db } from "../db.server";
+import { EXAMPLE_PROGRAM } from "../engine/loyalty/program";
 import { type LoyaltySyncEvent, enqueueLoyaltySync, pendingOutboxCount } from "../models/loyalty-outbox.server";
+import { adjustPoints, importBalances, saveProgram } from "../models/loyalty.server";
 import { writeTransaction } from "../models/sql.server";
 import { BucketPacer, type SyncOptions, drainLoyaltySync, memberMetafieldValues, programForSync, tierTag } from "./loyalty-sync.server";
 
 const schema = loadAdminSchema("2026-10");
 const TOKEN = "shpat_loyalty_sync_test";
 const NS = "app--attune-sim--loyalty";
-const PROGRAM = {
-  enabled: true,
-  tiers: [
-    { id: "silver", name: "Silver" },
-    { id: "gold", name: "Gold" },
-  ],
-  rewards: [{ id: "five-off", title: "$5 off" }],
-  expiryMonths: 12,
-};
+/** The example program (tiers Bronze < Silver < Gold, points expire after 12 months without activity). */
+const PROGRAM = { ...EXAMPLE_PROGRAM, enabled: true };
 
 let api: AdminApi | null = null;
 afterEach(async () => {
@@ -119,6 +114,30 @@ eachBackend("loyalty sync to Shopify", (b) => {
     expect(f.values(c).points).toBe("20");
     expect(f.api.sync.flowTriggers.at(-1)).toMatchObject({ handle: "attune-reward-redeemed", payload: { customer_id: c, "reward id": "five-off", "reward title": "$5 off", "points spent": 100, "points balance": 20 } });
     expect(callsTo(f.api, "AttuneLoyaltyMetafieldDefinitionCreate")).toBe(5);
+  });
+
+  it("through the ledger: an import and an adjustment reach the customer's metafields and tier tag", async () => {
+    const f = await fixture();
+    const [c1, c2] = f.customers;
+    expect((await saveProgram(f.db, f.shop, "staff", { ...PROGRAM, tierBasis: "points" })).ok).toBe(true);
+    const imported = await importBalances(f.db, f.shop, "staff", [
+      { line: 1, customerId: c1, points: 300 },
+      { line: 2, customerId: c2, points: 40 },
+    ], { dryRun: false });
+    expect(imported).toMatchObject({ imported: 2, errors: [] });
+    expect(await pendingOutboxCount(f.db, f.shop)).toBeGreaterThan(0);
+    await drainLoyaltySync(f.opts());
+    expect([f.values(c1).points, f.values(c2).points]).toEqual(["300", "40"]);
+    const tierOf = async (c: string) => (await f.db.loyaltyMember.findUniqueOrThrow({ where: { shopId_customerId: { shopId: f.shop, customerId: c } } })).tierId;
+    const t1 = await tierOf(c1);
+    expect(t1).not.toBeNull(); // Bronze starts at 0
+    expect(f.api.sync.customerTags(c1).filter((t) => t.startsWith("attune-tier-"))).toEqual([tierTag(t1!)]);
+    expect(f.values(c1).tier).toBe(PROGRAM.tiers.find((t) => t.id === t1)!.name);
+
+    expect((await adjustPoints(f.db, f.shop, "staff", c1, -120, "goodwill correction")).ok).toBe(true);
+    await drainLoyaltySync(f.opts());
+    expect(f.values(c1).points).toBe("180");
+    expect(await pendingOutboxCount(f.db, f.shop)).toBe(0);
   });
 
   it("many events for a member coalesce into one write of its current state, five members to a metafieldsSet call", async () => {
@@ -268,8 +287,10 @@ eachBackend("loyalty sync to Shopify", (b) => {
 it("metafield values follow the member: no tier and no expiry mean no metafield", () => {
   const program = programForSync(PROGRAM);
   expect(memberMetafieldValues(undefined, program)).toEqual({ points: "0", pending_points: "0", tier: null, next_expiry_date: null, next_expiry_points: null });
-  const m = { customerId: "1", points: 5, pending: 1, tierId: "gold", lastActivityAt: new Date("2026-03-31T00:00:00Z") };
-  // One month after the 31st of March is the 30th of April (month ends are clamped).
-  expect(memberMetafieldValues(m, { ...program, expiryMonths: 1 })).toMatchObject({ tier: "Gold", next_expiry_date: "2026-04-30", next_expiry_points: "5" });
+  const m = { customerId: "1", points: 5, pending: 1, tierId: "gold", lastActivityAt: new Date("2026-03-15T00:00:00Z"), joinedAt: new Date("2025-01-01T00:00:00Z") };
+  // The ledger's rule: expiryMonths after the last activity (the join date before any).
+  expect(memberMetafieldValues(m, programForSync({ ...PROGRAM, expiryMonths: 1 }))).toMatchObject({ tier: "Gold", next_expiry_date: "2026-04-15", next_expiry_points: "5" });
+  expect(memberMetafieldValues({ ...m, lastActivityAt: null }, program)).toMatchObject({ next_expiry_date: "2026-01-01" });
   expect(memberMetafieldValues({ ...m, points: 0 }, program)).toMatchObject({ next_expiry_date: null });
+  expect(memberMetafieldValues(m, programForSync({ ...PROGRAM, expiryMonths: null }))).toMatchObject({ next_expiry_date: null, next_expiry_points: null });
 });

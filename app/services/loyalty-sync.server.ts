@@ -29,7 +29,6 @@ import {
   completeOutbox,
   definitionsCreatedAt,
   failOutbox,
-  latestProgramConfig,
   markDefinitionsCreated,
   membersForSync,
   pendingOutboxCount,
@@ -37,6 +36,8 @@ import {
   saveSyncStates,
   syncStates,
 } from "../models/loyalty-outbox.server";
+import { getProgram, nextExpiryOf } from "../models/loyalty.server";
+import type { ProgramConfig } from "../engine/loyalty/types";
 import { offlineAccessToken } from "../models/shop.server";
 import { type AdminClient, type AdminClientOptions, AdminApiError, type QueryCost, createAdminClient } from "../shopify/admin-api/client.server";
 import {
@@ -93,43 +94,31 @@ const TIER_TAG_PREFIX = "attune-tier-";
 const customerGid = (id: string) => `gid://shopify/Customer/${id}`;
 const idOfGid = (gid: string | undefined) => (gid ? (/\/(\d+)$/.exec(gid)?.[1] ?? null) : null);
 
-/** What sync needs of the program (read leniently: the ledger validates it on save). */
+/** What sync needs of the current program version (tier and reward names in program order). */
 export interface ProgramForSync {
+  config: ProgramConfig | null;
   tiers: Map<string, string>;
   rewards: Map<string, string>;
-  expiryMonths: number | null;
 }
-export function programForSync(config: unknown): ProgramForSync {
-  const c = (config ?? {}) as { tiers?: { id?: unknown; name?: unknown }[]; rewards?: { id?: unknown; title?: unknown }[]; expiryMonths?: unknown };
-  const pairs = (list: { id?: unknown }[] | undefined, label: (x: Record<string, unknown>) => unknown) =>
-    new Map((Array.isArray(list) ? list : []).filter((x) => typeof x?.id === "string").map((x) => [x.id as string, String(label(x as Record<string, unknown>) ?? x.id)]));
+export function programForSync(config: ProgramConfig | null): ProgramForSync {
   return {
-    tiers: pairs(c.tiers, (t) => t.name),
-    rewards: pairs(c.rewards, (r) => r.title),
-    expiryMonths: typeof c.expiryMonths === "number" && c.expiryMonths > 0 ? c.expiryMonths : null,
+    config,
+    tiers: new Map((config?.tiers ?? []).map((t) => [t.id, t.name])),
+    rewards: new Map((config?.rewards ?? []).map((r) => [r.id, r.title])),
   };
-}
-
-function addMonthsUtc(d: Date, months: number): Date {
-  const out = new Date(d.getTime());
-  const day = out.getUTCDate();
-  out.setUTCDate(1);
-  out.setUTCMonth(out.getUTCMonth() + months);
-  const last = new Date(Date.UTC(out.getUTCFullYear(), out.getUTCMonth() + 1, 0)).getUTCDate();
-  out.setUTCDate(Math.min(day, last));
-  return out;
 }
 
 /** The metafield values for a member's current state; null = the metafield should not exist. */
 export function memberMetafieldValues(m: MemberSyncRow | undefined, program: ProgramForSync): Record<LoyaltyMetafieldKey, string | null> {
   const points = m?.points ?? 0;
-  const expires = program.expiryMonths && m?.lastActivityAt && points > 0 ? addMonthsUtc(new Date(m.lastActivityAt), program.expiryMonths) : null;
+  // The ledger's own rule (memberSummary shows the same date to the shopper).
+  const expiry = m ? nextExpiryOf({ points, lastActivityAt: m.lastActivityAt ? new Date(m.lastActivityAt).getTime() : null, joinedAt: new Date(m.joinedAt).getTime() }, program.config) : null;
   return {
     points: String(points),
     pending_points: String(m?.pending ?? 0),
     tier: m?.tierId ? (program.tiers.get(m.tierId) ?? m.tierId).replace(/[\r\n]+/g, " ") : null,
-    next_expiry_date: expires ? expires.toISOString().slice(0, 10) : null,
-    next_expiry_points: expires ? String(points) : null,
+    next_expiry_date: expiry ? expiry.at.slice(0, 10) : null,
+    next_expiry_points: expiry ? String(expiry.points) : null,
   };
 }
 
@@ -308,7 +297,7 @@ class ShopSync {
     const before = { calls: this.pacer.calls, throttled: this.pacer.throttled };
     try {
       await this.ensureDefinitions();
-      this.program = programForSync(await latestProgramConfig(this.db, this.shop));
+      this.program = programForSync((await getProgram(this.db, this.shop))?.config ?? null);
       this.members = await membersForSync(this.db, this.shop, customerIds);
       this.states = await syncStates(this.db, this.shop, customerIds);
       await this.syncMetafields(this.rows.filter((r) => r.kind === "metafields"));
