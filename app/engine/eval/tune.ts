@@ -4,7 +4,7 @@ import { validationSplit, type NextBasketTask } from "./datasets";
 import { DEPTH, scoreLists } from "./harness";
 import type { MetricRow } from "./metrics";
 
-type Grid = Partial<Record<keyof PicksParams, number[]>>;
+export type Grid = Partial<Record<keyof PicksParams, number[]>>;
 
 /**
  * The search for picked_for_you, in stages (each a full grid, the best point of a stage fixed for
@@ -83,7 +83,7 @@ function better(a: MetricRow, b: MetricRow): boolean {
   return a["Recall@10"] > b["Recall@10"] || (a["Recall@10"] === b["Recall@10"] && a["NDCG@10"] > b["NDCG@10"]);
 }
 
-function gridPoints(grid: Grid, fixed: Partial<PicksParams>): Partial<PicksParams>[] {
+export function gridPoints(grid: Grid, fixed: Partial<PicksParams>): Partial<PicksParams>[] {
   let points: Partial<PicksParams>[] = [{ ...fixed }];
   for (const k of Object.keys(grid) as (keyof PicksParams)[]) {
     const next: Partial<PicksParams>[] = [];
