@@ -8,6 +8,8 @@ import { z } from "zod";
 import { db } from "../db.server";
 import { getProgram, pointsForOrder } from "../models/loyalty.server";
 import { authenticateExtension, type ExtensionCaller } from "./extension-auth.server";
+import { loginRequired, readJsonObject } from "./loyalty-proxy.server";
+import { loyaltyView, redeemReward, saveBirthday } from "./loyalty.server";
 import { json, parseQuery } from "./proxy.server";
 
 type Surface = "checkout" | "customerAccount";
@@ -59,3 +61,37 @@ export function orderPointsLoader(surface: Surface) {
 export function getOnlyAction(surface: Surface) {
   return ({ request }: ActionFunctionArgs) => extensionRoute(request, surface, async () => json({ error: "method_not_allowed" }, 405, { Allow: "GET, OPTIONS" }));
 }
+
+/** A POST-only route's loader: 405 (with CORS headers) for a GET. */
+export function postOnlyLoader(surface: Surface) {
+  return ({ request }: LoaderFunctionArgs) => extensionRoute(request, surface, async () => json({ error: "method_not_allowed" }, 405, { Allow: "POST, OPTIONS" }));
+}
+
+/** A customer account POST: the token's customer (401 without one) and a bounded JSON object body (422 otherwise). */
+function accountPost(handle: (customer: { shop: string; customerId: string }, body: Record<string, unknown>) => Promise<Response>) {
+  return ({ request }: ActionFunctionArgs) =>
+    extensionRoute(request, "customerAccount", async ({ shop, customerId }) => {
+      if (request.method !== "POST") return json({ error: "method_not_allowed" }, 405, { Allow: "POST, OPTIONS" });
+      if (!customerId) return loginRequired();
+      const body = await readJsonObject(request);
+      return body instanceof Response ? body : handle({ shop, customerId }, body);
+    });
+}
+
+/** GET /api/account/loyalty: the storefront view (docs/loyalty.md) with a longer history for the full page. */
+export const accountViewLoader = ({ request }: LoaderFunctionArgs) =>
+  extensionRoute(request, "customerAccount", async ({ shop, customerId }) => json(await loyaltyView(shop, customerId, { historyLimit: 25 })));
+
+/** POST /api/account/loyalty/redeem {rewardId, idempotencyKey?}: the proxy's redeem answers, same codes. */
+export const accountRedeemAction = accountPost(async ({ shop, customerId }, body) => {
+  const key = body.idempotencyKey === null || body.idempotencyKey === "" ? undefined : body.idempotencyKey;
+  const r = await redeemReward(shop, customerId, body.rewardId as string, key as string | undefined);
+  if (r.ok) return json({ code: r.code, rewardId: r.rewardId, points: r.points });
+  return json({ error: r.error, message: r.message }, r.status, r.status === 503 ? { "Retry-After": "30" } : {});
+});
+
+/** POST /api/account/loyalty/birthday {birthday: "MM-DD"}. */
+export const accountBirthdayAction = accountPost(async ({ shop, customerId }, body) => {
+  const r = await saveBirthday(shop, customerId, body.birthday as string);
+  return r.ok ? json({ ok: true }) : json({ error: r.error, message: r.message }, r.status);
+});

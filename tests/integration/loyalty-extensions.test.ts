@@ -16,6 +16,10 @@ import { SECRET } from "../helpers/webhooks";
 import { callRoute, type RouteHandler } from "../helpers/routes";
 import * as checkoutRoute from "../../app/routes/api.checkout.loyalty";
 import * as accountOrderRoute from "../../app/routes/api.account.loyalty.order";
+import * as accountViewRoute from "../../app/routes/api.account.loyalty";
+import * as accountRedeemRoute from "../../app/routes/api.account.loyalty.redeem";
+import * as accountBirthdayRoute from "../../app/routes/api.account.loyalty.birthday";
+import { insertCodes } from "../../app/models/rewards.server";
 
 const A = `a-${crypto.randomUUID().slice(0, 8)}.myshopify.com`;
 const B = `b-${crypto.randomUUID().slice(0, 8)}.myshopify.com`;
@@ -107,5 +111,55 @@ describe.each(routes)("$name", ({ path, route }) => {
       expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
       expect(((await res.json()) as any).issues[0].param).toBe("order");
     }
+  });
+});
+
+describe("customer account page (/api/account/loyalty, /redeem, /birthday)", () => {
+  const post = async (route: { action: unknown }, path: string, jwt: string | null, body: unknown) =>
+    call(route.action as Handler, request(path, jwt, { method: "POST", headers: { "Content-Type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) }));
+
+  beforeAll(async () => {
+    await earn(A, "200", "5003", 600, 0); // 690 spendable: covers one $5 reward (500), not two
+    await writeTransaction(db(), (tx) => insertCodes(tx, A, { rewardId: "five-off", discountId: "gid://shopify/DiscountCodeNode/1", codes: ["ACCT-ONE", "ACCT-TWO"], status: "available" }));
+  });
+
+  it("shows the token's customer their own balance; a guest token gets no points; another shop's token gets that shop's member", async () => {
+    const mine = await call(accountViewRoute.loader as Handler, request("/api/account/loyalty", await token(A, "200")));
+    expect(mine.status).toBe(200);
+    expect(await mine.json()).toMatchObject({ enabled: true, signedIn: true, points: 690 });
+    const guest = await (await call(accountViewRoute.loader as Handler, request("/api/account/loyalty", await token(A, null)))).json();
+    expect(guest.signedIn).toBe(false);
+    expect(guest.points).toBeUndefined();
+    const other = await (await call(accountViewRoute.loader as Handler, request("/api/account/loyalty", await token(B, "200")))).json();
+    expect(other.points ?? 0).toBe(0); // customer 200 has no points in shop B
+    expect((await call(accountViewRoute.loader as Handler, request("/api/account/loyalty", null))).status).toBe(401);
+  });
+
+  it("redeems once per idempotency key with a real pool code, refuses what the balance does not cover, and validates the body", async () => {
+    const jwt = await token(A, "200");
+    const first = await post(accountRedeemRoute, "/api/account/loyalty/redeem", jwt, { rewardId: "five-off", idempotencyKey: "acct-1" });
+    expect(first.status).toBe(200);
+    const got = await first.json();
+    expect(got).toMatchObject({ rewardId: "five-off", points: 190 });
+    expect(["ACCT-ONE", "ACCT-TWO"]).toContain(got.code);
+    const again = await (await post(accountRedeemRoute, "/api/account/loyalty/redeem", jwt, { rewardId: "five-off", idempotencyKey: "acct-1" })).json();
+    expect(again.code).toBe(got.code);
+    const short = await post(accountRedeemRoute, "/api/account/loyalty/redeem", jwt, { rewardId: "five-off", idempotencyKey: "acct-2" });
+    expect(short.status).toBe(409);
+    expect((await short.json()).error).toBe("insufficient_points");
+    expect((await post(accountRedeemRoute, "/api/account/loyalty/redeem", jwt, "{not json")).status).toBe(422);
+    expect((await post(accountRedeemRoute, "/api/account/loyalty/redeem", await token(A, null), { rewardId: "five-off" })).status).toBe(401);
+    // The balance was debited exactly once.
+    const view = await (await call(accountViewRoute.loader as Handler, request("/api/account/loyalty", jwt))).json();
+    expect(view.points).toBe(190);
+  });
+
+  it("saves a valid birthday for the token's customer and refuses a bad one", async () => {
+    const jwt = await token(A, "100");
+    expect((await post(accountBirthdayRoute, "/api/account/loyalty/birthday", jwt, { birthday: "02-30" })).status).toBe(422);
+    const ok = await post(accountBirthdayRoute, "/api/account/loyalty/birthday", jwt, { birthday: "04-23" });
+    expect(ok.status).toBe(200);
+    const m = await db().loyaltyMember.findUniqueOrThrow({ where: { shopId_customerId: { shopId: A, customerId: "100" } } });
+    expect(m.birthday).toBe("04-23");
   });
 });
