@@ -128,10 +128,10 @@ async function main() {
   say(`Admin API stand-in on ${api.origin} (validates every document against the 2026-10 schema); ${history} orders before ${cutoff.toISOString().slice(0, 10)} are history`);
 
   // 3. what OAuth would have left behind
-  await db.shop.upsert({ where: { id: SHOP }, create: { id: SHOP, scopes: "read_products,read_customers,read_orders,write_discounts" }, update: { uninstalledAt: null } });
+  await db.shop.upsert({ where: { id: SHOP }, create: { id: SHOP, scopes: "read_products,write_customers,read_orders,read_all_orders,write_discounts" }, update: { uninstalledAt: null } });
   await db.session.upsert({
     where: { id: `offline_${SHOP}` },
-    create: { id: `offline_${SHOP}`, shop: SHOP, state: "demo", isOnline: false, scope: "read_products,read_customers,read_orders,read_all_orders,write_discounts", accessToken: ACCESS_TOKEN },
+    create: { id: `offline_${SHOP}`, shop: SHOP, state: "demo", isOnline: false, scope: "read_products,write_customers,read_orders,read_all_orders,write_discounts", accessToken: ACCESS_TOKEN },
     update: { accessToken: ACCESS_TOKEN },
   });
   // The merchant's storefront settings, segment and rules (what the admin would have saved).
