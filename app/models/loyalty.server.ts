@@ -872,3 +872,146 @@ export async function grantSignupBonus(tx: Tx, shop: string, customerId: string,
   });
   return [key];
 }
+
+// ---------------------------------------------------------------------------------------------
+// Background jobs' reads and writes (app/services/loyalty-jobs.server.ts runs them, bounded per pass)
+
+const PAID_STATUSES = ["paid", "partially_refunded", "refunded"];
+
+/** Orders whose earn entry's pending points are due (availableAt <= now) and not yet released, oldest first. */
+export async function ordersDueForRelease(tx: Tx, shop: string, now: Date, limit: number): Promise<string[]> {
+  const rows = await query<{ orderId: string }>(
+    tx,
+    `SELECT e."orderId" FROM "LoyaltyEntry" e
+     WHERE e."shopId" = ? AND e."kind" = 'earn' AND e."pending" > 0 AND e."availableAt" <= ? AND e."orderId" IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM "LoyaltyEntry" r WHERE r."shopId" = e."shopId" AND r."key" = 'release:' || e."key")
+     ORDER BY e."availableAt" LIMIT ${Math.max(1, Math.floor(limit))}`,
+    [shop, ts(now)],
+  );
+  return rows.map((r) => r.orderId);
+}
+
+/**
+ * Nightly reconciliation's candidates: paid orders of customers since the program first existed with
+ * no earn entry, earned orders with a stored refund that has no reversal, and cancelled earned orders
+ * with no cancellation entry. applyOrderPoints decides what each is owed; it is idempotent.
+ */
+export async function ordersToReconcile(tx: Tx, shop: string, limit: number): Promise<string[]> {
+  const n = Math.max(1, Math.floor(limit));
+  const [first] = await query<{ at: Time }>(tx, `SELECT MIN("createdAt") AS "at" FROM "LoyaltyProgram" WHERE "shopId" = ?`, [shop]);
+  if (first?.at == null) return [];
+  const missingEarn = await query<{ id: string }>(
+    tx,
+    `SELECT o."id" FROM "Order" o
+     WHERE o."shopId" = ? AND o."customerId" IS NOT NULL AND o."test" = ? AND o."shopifyCreatedAt" >= ?
+       AND LOWER(COALESCE(o."financialStatus", '')) IN (${PAID_STATUSES.map(() => "?").join(", ")})
+       AND NOT EXISTS (SELECT 1 FROM "LoyaltyEntry" e WHERE e."shopId" = o."shopId" AND e."key" = 'earn:' || o."id")
+     ORDER BY o."shopifyCreatedAt" LIMIT ${n}`,
+    [shop, false, ts(new Date(ms(first.at))), ...PAID_STATUSES],
+  );
+  const missingReversal = await query<{ id: string }>(
+    tx,
+    `SELECT DISTINCT f."orderId" AS "id" FROM "Refund" f
+     WHERE f."shopId" = ?
+       AND EXISTS (SELECT 1 FROM "LoyaltyEntry" e WHERE e."shopId" = f."shopId" AND e."key" = 'earn:' || f."orderId")
+       AND NOT EXISTS (SELECT 1 FROM "LoyaltyEntry" r WHERE r."shopId" = f."shopId" AND r."key" = 'refund:' || f."id")
+     LIMIT ${n}`,
+    [shop],
+  );
+  const missingCancel = await query<{ id: string }>(
+    tx,
+    `SELECT o."id" FROM "Order" o
+     WHERE o."shopId" = ? AND o."cancelledAt" IS NOT NULL
+       AND EXISTS (SELECT 1 FROM "LoyaltyEntry" e WHERE e."shopId" = o."shopId" AND e."key" = 'earn:' || o."id")
+       AND NOT EXISTS (SELECT 1 FROM "LoyaltyEntry" c WHERE c."shopId" = o."shopId" AND c."key" = 'cancel:' || o."id")
+     LIMIT ${n}`,
+    [shop],
+  );
+  return [...new Set([...missingEarn, ...missingReversal, ...missingCancel].map((r) => r.id))].slice(0, n);
+}
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+/**
+ * Expires the available points of members with no activity for `expiryMonths` (key
+ * `expire:<customer>:<day the points fell due>`, so a rerun writes nothing). Pending points are not
+ * spendable yet and do not expire. Returns the keys written.
+ */
+export async function expireInactive(db: Db, shop: string, now: Date, limit: number): Promise<string[]> {
+  const program = await getProgram(db, shop);
+  const months = program?.config.enabled ? program.config.expiryMonths : null;
+  if (!months) return [];
+  const cutoff = new Date(now);
+  cutoff.setUTCMonth(cutoff.getUTCMonth() - months);
+  const due = await query<{ customerId: string }>(
+    db,
+    `SELECT "customerId" FROM "LoyaltyMember" WHERE "shopId" = ? AND "points" > 0 AND COALESCE("lastActivityAt", "joinedAt") <= ?
+     ORDER BY COALESCE("lastActivityAt", "joinedAt") LIMIT ${Math.max(1, Math.floor(limit))}`,
+    [shop, ts(cutoff)],
+  );
+  const written: string[] = [];
+  for (const { customerId } of due) {
+    const key = await writeTransaction(db, async (tx) => {
+      const m = await lockMember(tx, shop, customerId, now, false);
+      if (!m || m.points <= 0) return null;
+      const dueAt = new Date(m.lastActivityAt ?? m.joinedAt);
+      dueAt.setUTCMonth(dueAt.getUTCMonth() + months);
+      if (dueAt.getTime() > now.getTime()) return null; // active again since the read
+      const k = `expire:${customerId}:${day(dueAt)}`;
+      if ((await existingKeys(tx, shop, [k])).has(k)) return null;
+      await postEntries(tx, shop, m, [{ key: k, kind: "expire", points: -m.points, programVersion: program!.version, rate: { expiryMonths: months }, reason: `No activity for ${months} months`, occurredAt: dueAt }], {
+        now,
+        program,
+        activity: false,
+      });
+      return k;
+    });
+    if (key) written.push(key);
+  }
+  return written;
+}
+
+/**
+ * Birthday bonuses for members whose birthday (MM-DD, UTC) is today: once per calendar year by key,
+ * and never twice within 365 days whatever the birthday is edited to. Returns the keys written.
+ */
+export async function grantBirthdayBonuses(db: Db, shop: string, now: Date, limit: number): Promise<string[]> {
+  const program = await getProgram(db, shop);
+  const bonus = program?.config.enabled ? program.config.birthdayBonus : 0;
+  if (!bonus) return [];
+  const today = now.toISOString().slice(5, 10);
+  // 29 February birthdays are celebrated on 28 February in years without one.
+  const leap = new Date(Date.UTC(now.getUTCFullYear(), 1, 29)).getUTCMonth() === 1;
+  const days = !leap && today === "02-28" ? ["02-28", "02-29"] : [today];
+  const year = now.getUTCFullYear();
+  const rows = await query<{ customerId: string }>(
+    db,
+    `SELECT m."customerId" FROM "LoyaltyMember" m WHERE m."shopId" = ? AND m."birthday" IN (${days.map(() => "?").join(", ")})
+       AND NOT EXISTS (SELECT 1 FROM "LoyaltyEntry" e WHERE e."shopId" = m."shopId" AND e."key" = 'birthday:' || m."customerId" || ':' || ?)
+     LIMIT ${Math.max(1, Math.floor(limit))}`,
+    [shop, ...days, String(year)],
+  );
+  const written: string[] = [];
+  for (const { customerId } of rows) {
+    const key = await writeTransaction(db, async (tx) => {
+      const m = await lockMember(tx, shop, customerId, now, false);
+      if (!m) return null;
+      const k = `birthday:${customerId}:${year}`;
+      const [last] = await query<{ at: Time }>(
+        tx,
+        `SELECT MAX("createdAt") AS "at" FROM "LoyaltyEntry" WHERE "shopId" = ? AND "customerId" = ? AND "kind" = 'bonus' AND "key" LIKE ?`,
+        [shop, customerId, `birthday:${customerId}:%`],
+      );
+      if (last?.at != null && now.getTime() - ms(last.at) < 365 * DAY) return null;
+      if ((await existingKeys(tx, shop, [k])).has(k)) return null;
+      await postEntries(tx, shop, m, [{ key: k, kind: "bonus", ...creditSplit(m, bonus, "points"), earnedPoints: bonus, programVersion: program!.version, rate: { reason: "birthday", points: bonus }, reason: "Birthday bonus" }], {
+        now,
+        program,
+        activity: true,
+      });
+      return k;
+    });
+    if (key) written.push(key);
+  }
+  return written;
+}

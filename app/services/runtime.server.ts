@@ -18,6 +18,7 @@ import { warmEngines } from "./engine.server";
 import { installedShops } from "../models/shop.server";
 import { startRewardPool } from "./reward-pool.server";
 import { startLoyaltySync } from "./loyalty-sync.server";
+import { startLoyaltyJobs } from "./loyalty-jobs.server";
 
 declare global {
   // eslint-disable-next-line no-var
@@ -44,7 +45,9 @@ export function runIngestWorker(onApplied: (shops: Set<string>) => void = emitAp
   timer.unref();
   // Loyalty changes reach Shopify (metafields, tier tags, Flow) from the outbox, off the request path.
   const loyaltySync = startLoyaltySync({ db: db() });
-  return { ...worker, stop: async () => (clearInterval(timer), await loyaltySync.stop(), worker.stop()) };
+  // The ledger's scheduled work: releases, reconciliation, expiry, birthdays (idempotent by key).
+  const loyaltyJobs = startLoyaltyJobs();
+  return { ...worker, stop: async () => (clearInterval(timer), await loyaltyJobs.stop(), await loyaltySync.stop(), worker.stop()) };
 }
 
 export function ensureRuntime() {
